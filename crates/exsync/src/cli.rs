@@ -1,0 +1,169 @@
+//! The command line: every subcommand and flag of `exsync`, parsed by clap.
+//!
+//! Parsing only; the commands themselves live in [`crate::commands`].
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+/// Two-way sync of a business application's appointments, tasks and contacts with Microsoft
+/// Exchange (Exchange Online through Microsoft Graph, Exchange Server through EWS).
+#[derive(Debug, Parser)]
+#[command(name = "exsync", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The configuration file (TOML). Without it the embedded defaults apply, overridden by
+    /// EXSYNC_* environment variables.
+    #[arg(long, global = true, env = "EXSYNC_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Log filter for this run (e.g. `debug`, `exsync=trace`); overrides `logging.level`.
+    #[arg(long, global = true, env = "EXSYNC_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Work with the business integration database (schema, users, iCalendar/vCard files).
+    Business(BusinessArgs),
+}
+
+/// `exsync config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (file + environment + defaults), secrets masked, or
+    /// every error in it.
+    Show,
+}
+
+/// `exsync business ...`
+#[derive(Debug, Args)]
+pub struct BusinessArgs {
+    /// The business database (`sqlite://FILE`, `postgres://...`); default: `database.url` of the
+    /// configuration.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
+
+    /// What to do with it.
+    #[command(subcommand)]
+    pub command: BusinessCommand,
+}
+
+/// `exsync business <command>`
+#[derive(Debug, Subcommand)]
+pub enum BusinessCommand {
+    /// Create the integration schema (tables, change journal, triggers); safe to run again.
+    Init,
+    /// List the users.
+    Users,
+    /// Add or change a user.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load iCalendar files (VEVENT, VTODO) into a user's appointments and tasks.
+    ImportIcs {
+        /// The user (login name) who owns the imported items.
+        #[arg(long, value_name = "LOGIN")]
+        user: String,
+        /// The files to import.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Load vCard files into the company contacts.
+    ImportVcf {
+        /// The files to import.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print a user's appointments and tasks as iCalendar.
+    ExportIcs {
+        /// The user (login name).
+        #[arg(long, value_name = "LOGIN")]
+        user: String,
+        /// Only appointments that take place on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Only appointments that take place before this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+    },
+}
+
+/// `exsync business user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user.
+    Add {
+        /// Login name in the business application.
+        login: String,
+        /// Primary SMTP address of the user's Exchange mailbox.
+        #[arg(long, value_name = "ADDR")]
+        mailbox: String,
+        /// Display name.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Add the user switched off.
+        #[arg(long)]
+        disabled: bool,
+    },
+    /// Change a user.
+    Set {
+        /// Login name in the business application.
+        login: String,
+        /// Switch sync for the user on or off.
+        #[arg(long, value_name = "true|false")]
+        enabled: Option<bool>,
+        /// New mailbox address.
+        #[arg(long, value_name = "ADDR")]
+        mailbox: Option<String>,
+        /// New display name.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn business_commands_parse_as_documented() {
+        let cli = Cli::try_parse_from([
+            "exsync", "business", "--database", "sqlite://b.db", "export-ics", "--user", "eva",
+            "--from", "2026-01-01", "--to", "2026-02-01",
+        ])
+        .expect("parses");
+        let Command::Business(args) = cli.command else { panic!("not business") };
+        assert_eq!(args.database.as_deref(), Some("sqlite://b.db"));
+        assert!(matches!(
+            args.command,
+            BusinessCommand::ExportIcs { ref user, from: Some(_), to: Some(_) } if user == "eva"
+        ));
+        let bad_date = Cli::try_parse_from([
+            "exsync", "business", "export-ics", "--user", "eva", "--from", "01.02.2026",
+        ]);
+        assert!(bad_date.is_err());
+        let cli = Cli::try_parse_from([
+            "exsync", "business", "user", "set", "eva", "--enabled", "false",
+        ])
+        .expect("parses");
+        let Command::Business(args) = cli.command else { panic!("not business") };
+        assert!(matches!(
+            args.command,
+            BusinessCommand::User(UserCommand::Set { enabled: Some(false), .. })
+        ));
+    }
+}
