@@ -72,6 +72,10 @@ pub enum BusinessCommand {
         /// The user (login name) who owns the imported items.
         #[arg(long, value_name = "LOGIN")]
         user: String,
+        /// Zone of times written without one (floating times) when the file names none
+        /// (IANA or Windows name, e.g. Europe/Berlin).
+        #[arg(long, value_name = "ZONE")]
+        default_zone: Option<String>,
         /// The files to import.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -82,6 +86,8 @@ pub enum BusinessCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print the company contacts as vCards.
+    ExportVcf,
     /// Print a user's appointments and tasks as iCalendar.
     ExportIcs {
         /// The user (login name).
@@ -142,28 +148,56 @@ mod tests {
     #[test]
     fn business_commands_parse_as_documented() {
         let cli = Cli::try_parse_from([
-            "exsync", "business", "--database", "sqlite://b.db", "export-ics", "--user", "eva",
-            "--from", "2026-01-01", "--to", "2026-02-01",
+            "exsync",
+            "business",
+            "--database",
+            "sqlite://b.db",
+            "export-ics",
+            "--user",
+            "eva",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-02-01",
         ])
         .expect("parses");
-        let Command::Business(args) = cli.command else { panic!("not business") };
+        let Command::Business(args) = cli.command else {
+            panic!("not business")
+        };
         assert_eq!(args.database.as_deref(), Some("sqlite://b.db"));
         assert!(matches!(
             args.command,
             BusinessCommand::ExportIcs { ref user, from: Some(_), to: Some(_) } if user == "eva"
         ));
         let bad_date = Cli::try_parse_from([
-            "exsync", "business", "export-ics", "--user", "eva", "--from", "01.02.2026",
+            "exsync",
+            "business",
+            "export-ics",
+            "--user",
+            "eva",
+            "--from",
+            "01.02.2026",
         ]);
         assert!(bad_date.is_err());
         let cli = Cli::try_parse_from([
-            "exsync", "business", "user", "set", "eva", "--enabled", "false",
+            "exsync",
+            "business",
+            "user",
+            "set",
+            "eva",
+            "--enabled",
+            "false",
         ])
         .expect("parses");
-        let Command::Business(args) = cli.command else { panic!("not business") };
+        let Command::Business(args) = cli.command else {
+            panic!("not business")
+        };
         assert!(matches!(
             args.command,
-            BusinessCommand::User(UserCommand::Set { enabled: Some(false), .. })
+            BusinessCommand::User(UserCommand::Set {
+                enabled: Some(false),
+                ..
+            })
         ));
     }
 }

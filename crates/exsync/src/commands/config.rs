@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use exsync_config::Config;
-
 use super::Outcome;
 use crate::cli::ConfigCommand;
 
@@ -25,7 +23,7 @@ pub fn run(file: Option<&Path>, command: ConfigCommand) -> anyhow::Result<Outcom
 /// The effective configuration without the process environment (used by tests).
 #[cfg(test)]
 fn show(toml: &str) -> Result<String, String> {
-    Config::from_toml_str(toml, Vec::<(String, String)>::new())
+    exsync_config::Config::from_toml_str(toml, Vec::<(String, String)>::new())
         .map(|c| c.render_effective())
         .map_err(|e| e.to_string())
 }
