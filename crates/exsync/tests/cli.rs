@@ -1,0 +1,259 @@
+//! The `exsync` command as an admin or a vendor runs it: real process, real SQLite files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn exsync(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("EXSYNC_CONFIG")
+        .env_remove("EXSYNC_DATABASE_URL")
+        .output()
+        .expect("exsync runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const CALENDAR: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
+BEGIN:VEVENT\r\nUID:weekly-1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Jour fixe\r\n\
+DTSTART;TZID=Europe/Berlin:20260302T090000\r\nDTEND;TZID=Europe/Berlin:20260302T100000\r\n\
+RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10\r\nEXDATE;TZID=Europe/Berlin:20260316T090000\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:weekly-1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Jour fixe (moved)\r\n\
+RECURRENCE-ID;TZID=Europe/Berlin:20260323T090000\r\n\
+DTSTART;TZID=Europe/Berlin:20260324T140000\r\nDTEND;TZID=Europe/Berlin:20260324T150000\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:hourly-1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Ping\r\n\
+DTSTART:20260302T090000Z\r\nDTEND:20260302T091500Z\r\nRRULE:FREQ=HOURLY\r\nEND:VEVENT\r\n\
+BEGIN:VTODO\r\nUID:todo-1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Angebot schreiben\r\n\
+DUE;TZID=Europe/Berlin:20260305T170000\r\nSTATUS:IN-PROCESS\r\nEND:VTODO\r\n\
+END:VCALENDAR\r\n";
+
+fn prepared_database(dir: &Path, name: &str) -> String {
+    let url = format!("sqlite://{}", dir.join(name).display());
+    let init = exsync(dir, &["business", "--database", &url, "init"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let add = exsync(
+        dir,
+        &[
+            "business",
+            "--database",
+            &url,
+            "user",
+            "add",
+            "eva",
+            "--mailbox",
+            "eva@example.com",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    url
+}
+
+#[test]
+fn ics_round_trips_through_import_and_export_and_rejects_by_uid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("in.ics"), CALENDAR).expect("write");
+    let first = prepared_database(dir.path(), "first.db");
+
+    let import = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &first,
+            "import-ics",
+            "--user",
+            "eva",
+            "in.ics",
+        ],
+    );
+    assert_eq!(
+        import.status.code(),
+        Some(2),
+        "a rejected item sets exit code 2"
+    );
+    let report = stdout(&import);
+    assert!(report.contains("2 imported, 1 rejected"), "{report}");
+    assert!(
+        report.contains("rejected hourly-1") && report.contains("HOURLY"),
+        "{report}"
+    );
+
+    let export = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &first,
+            "export-ics",
+            "--user",
+            "eva",
+        ],
+    );
+    assert!(export.status.success(), "{}", stderr(&export));
+    let exported = stdout(&export);
+    assert!(exported.contains("RRULE:FREQ=WEEKLY"), "{exported}");
+    assert!(
+        exported.contains("RECURRENCE-ID;TZID=Europe/Berlin:20260323T090000"),
+        "{exported}"
+    );
+    assert!(
+        exported.contains("EXDATE;TZID=Europe/Berlin:20260316T090000"),
+        "{exported}"
+    );
+    assert!(exported.contains("SUMMARY:Angebot schreiben"), "{exported}");
+
+    // Into a second database and out again: nothing changes.
+    std::fs::write(dir.path().join("exported.ics"), &exported).expect("write");
+    let second = prepared_database(dir.path(), "second.db");
+    let reimport = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &second,
+            "import-ics",
+            "--user",
+            "eva",
+            "exported.ics",
+        ],
+    );
+    assert!(reimport.status.success(), "{}", stdout(&reimport));
+    let again = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &second,
+            "export-ics",
+            "--user",
+            "eva",
+        ],
+    );
+    assert_eq!(strip_dtstamp(&stdout(&again)), strip_dtstamp(&exported));
+}
+
+fn strip_dtstamp(ics: &str) -> String {
+    ics.lines()
+        .filter(|l| !l.starts_with("DTSTAMP"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn users_are_managed_from_the_shell() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = prepared_database(dir.path(), "users.db");
+    let set = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "user",
+            "set",
+            "eva",
+            "--enabled",
+            "false",
+            "--mailbox",
+            "e.huber@example.com",
+        ],
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let users = stdout(&exsync(
+        dir.path(),
+        &["business", "--database", &url, "users"],
+    ));
+    let eva = users
+        .lines()
+        .find(|l| l.starts_with("eva"))
+        .expect("eva listed");
+    assert!(
+        eva.contains(" no ") && eva.contains("e.huber@example.com"),
+        "{users}"
+    );
+
+    let bad = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "user",
+            "add",
+            "max",
+            "--mailbox",
+            "max",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("not an e-mail address"),
+        "{}",
+        stderr(&bad)
+    );
+    let unknown = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "export-ics",
+            "--user",
+            "nobody",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("nobody"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn commands_on_a_database_without_schema_say_to_run_init() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("empty.db").display());
+    let users = exsync(dir.path(), &["business", "--database", &url, "users"]);
+    assert_eq!(users.status.code(), Some(1));
+    assert!(
+        stderr(&users).contains("exsync business init"),
+        "{}",
+        stderr(&users)
+    );
+}
+
+#[test]
+fn config_show_masks_secrets_and_names_bad_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("good.toml"),
+        "[exchange]\nkind = \"online\"\n[exchange.online]\n\
+         tenant_id = \"11111111-2222-3333-4444-555555555555\"\n\
+         client_id = \"66666666-7777-8888-9999-000000000000\"\n\
+         client_secret = \"Very~Secret~Value~42\"\n",
+    )
+    .expect("write");
+    let shown = exsync(dir.path(), &["--config", "good.toml", "config", "show"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let text = stdout(&shown) + &stderr(&shown);
+    assert!(!text.contains("Very~Secret~Value~42"), "{text}");
+    assert!(text.contains("client_secret"), "{text}");
+
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[sync]\nmonths_futur = 12\nmonths_past = \"six\"\n",
+    )
+    .expect("write");
+    let bad = exsync(dir.path(), &["--config", "bad.toml", "config", "show"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let errors = stderr(&bad);
+    assert!(
+        errors.contains("sync.months_futur") && errors.contains("sync.months_future"),
+        "{errors}"
+    );
+    assert!(errors.contains("sync.months_past"), "{errors}");
+}
