@@ -8,10 +8,12 @@
 mod appointment;
 mod common;
 mod contact;
+pub mod expand;
 mod fields;
 mod ids;
 mod kind;
 mod recurrence;
+pub mod rrule;
 mod task;
 mod zone;
 
@@ -21,11 +23,15 @@ pub use appointment::{
 };
 pub use common::{Body, BodyFormat, EmailAddress, Importance, normalize_categories};
 pub use contact::{Contact, InvalidContact, MAX_EMAILS, PostalAddress};
+pub use expand::{
+    ExpandError, Occurrence, is_occurrence, occurrence_time, occurrences, series_end,
+};
 pub use fields::{FieldName, SyncItem};
 pub use ids::{BusinessId, ExchangeId};
 pub use kind::{ItemKind, UnknownItemKind};
 pub use recurrence::{
     ALL_WEEKDAYS, OccurrenceOverride, Pattern, Range, Recurrence, Series, WeekIndex, WeekdaySet,
 };
+pub use rrule::{IcalTime, UnsupportedRecurrence, occurrence_id, occurrence_key};
 pub use task::{Task, TaskStatus};
 pub use zone::{TimeZoneName, UnknownTimeZone, ZonedDateTime, local_to_utc, utc_to_local};
