@@ -127,7 +127,10 @@ pub async fn import_vcf(db: &BusinessDb, text: &str) -> Result<ImportReport, Bus
 }
 
 /// As [`import_vcf`], from the file's bytes (vCard 2.1 files from Outlook may be Windows-1252).
-pub async fn import_vcf_bytes(db: &BusinessDb, bytes: &[u8]) -> Result<ImportReport, BusinessError> {
+pub async fn import_vcf_bytes(
+    db: &BusinessDb,
+    bytes: &[u8],
+) -> Result<ImportReport, BusinessError> {
     let parsed = exsync_ical::parse_vcards_bytes(bytes)
         .map_err(|error| BusinessError::Invalid(error.to_string()))?;
     let mut report = ImportReport::default();

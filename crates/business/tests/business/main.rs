@@ -5,6 +5,7 @@ mod harness;
 
 mod atomicity;
 mod errors;
+mod fixture_files;
 mod fixtures;
 mod journal;
 mod roundtrip;
