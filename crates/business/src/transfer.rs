@@ -137,9 +137,7 @@ pub async fn import_vcf_bytes(
     report.take_rejected(parsed.rejected);
     let mut write = db.begin_write(Origin::Business).await?;
     for card in &parsed.contacts {
-        let Some(id) = usable_id(&mut report, &card.uid) else {
-            continue;
-        };
+        let id = contact_id(&card.uid, &card.contact);
         if let Err(error) = contact_writable(id.as_str(), &card.contact) {
             report.reject(&card.uid, error.to_string());
             continue;
@@ -229,6 +227,30 @@ fn usable_id(report: &mut ImportReport, uid: &str) -> Option<BusinessId> {
         return None;
     }
     Some(BusinessId::from(uid))
+}
+
+/// The business id of an imported contact: its UID, or, for vCards without one (Google and
+/// Outlook write none), a stable id derived from name, company and first e-mail address, so
+/// that importing the same file again updates the contact instead of duplicating it.
+fn contact_id(uid: &str, contact: &Contact) -> BusinessId {
+    if !uid.trim().is_empty() {
+        return BusinessId::from(uid);
+    }
+    let email = contact
+        .emails
+        .first()
+        .map(|e| e.address.to_lowercase())
+        .unwrap_or_default();
+    let identity = format!(
+        "{}\n{}\n{}",
+        contact.shown_name().trim().to_lowercase(),
+        contact.company.trim().to_lowercase(),
+        email.trim()
+    );
+    BusinessId(format!(
+        "vcard-{:016x}",
+        xxhash_rust::xxh3::xxh3_64(identity.as_bytes())
+    ))
 }
 
 /// The owner of an existing appointment or task `id` when it is not `login`.

@@ -9,7 +9,8 @@ use crate::on_both;
 
 on_both!(
     ics_imports_update_instead_of_duplicating_and_export_reads_back,
-    vcf_imports_and_exports_contacts
+    vcf_imports_and_exports_contacts,
+    vcards_without_uid_get_a_stable_id
 );
 
 const ICS: &str = "BEGIN:VCALENDAR\r
@@ -201,4 +202,30 @@ async fn vcf_imports_and_exports_contacts(t: TestDb) {
     assert_eq!(parsed.contacts[0].uid, "contact-1");
     assert_eq!(&parsed.contacts[0].contact, contact);
     assert!(import_vcf(db, "not a card").await.is_err());
+}
+
+/// Google and Outlook write vCards without UID: they are imported under an id derived from the
+/// name, company and first e-mail, so a second import updates instead of duplicating.
+async fn vcards_without_uid_get_a_stable_id(t: TestDb) {
+    let db = t.ready().await;
+    let card = |phone: &str| {
+        format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Berger;Jonas;;;\r\nFN:Jonas Berger\r\n\
+             ORG:Berger Bau KG\r\nEMAIL;TYPE=INTERNET;TYPE=WORK:j.berger@example.com\r\n\
+             TEL;TYPE=WORK:{phone}\r\nEND:VCARD\r\n"
+        )
+    };
+    let first = import_vcf(db, &card("+49 89 1")).await.expect("imports");
+    assert_eq!((first.imported, first.rejected.len()), (1, 0), "{first:?}");
+    let second = import_vcf(db, &card("+49 89 2")).await.expect("imports");
+    assert_eq!(
+        (second.imported, second.rejected.len()),
+        (1, 0),
+        "{second:?}"
+    );
+    let contacts = db.list_contacts().await.expect("lists");
+    assert_eq!(contacts.len(), 1, "re-import must update, not duplicate");
+    let (id, contact) = contacts[0].as_ref().expect("valid");
+    assert!(id.as_str().starts_with("vcard-"), "{id}");
+    assert_eq!(contact.business_phones, vec!["+49 89 2".to_owned()]);
 }

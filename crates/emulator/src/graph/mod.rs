@@ -1,0 +1,201 @@
+//! Microsoft Graph v1.0, app-only: routes under `/v1.0`, bearer-token checks, permission
+//! checks, mailbox lookup and the `Prefer` header.
+//!
+//! Invariant: every Graph handler goes through [`authorize`] before it touches a mailbox, and
+//! authorization answers in Graph's order: token (401), permission (403), user (404), the app's
+//! mailbox scope (403).
+
+mod calendar_view;
+mod convert;
+pub mod error;
+mod events;
+mod occurrences;
+mod recurrence;
+mod vocab;
+pub mod wire;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::middleware;
+use axum::routing::get;
+use chrono::Utc;
+use exsync_model::TimeZoneName;
+
+use crate::auth::Audience;
+use crate::org::{self, Mailbox};
+use crate::server::Shared;
+use crate::store::State;
+pub use error::GraphError;
+
+/// The Graph routes, to be nested under `/v1.0`.
+pub(crate) fn router() -> Router<Shared> {
+    let events = get(events::list).post(events::create);
+    let event = get(events::get)
+        .patch(events::update)
+        .delete(events::delete);
+    Router::new()
+        .route("/users/{user}/events", events.clone())
+        .route("/users/{user}/calendar/events", events)
+        .route("/users/{user}/events/{id}", event.clone())
+        .route("/users/{user}/calendar/events/{id}", event)
+        .route(
+            "/users/{user}/calendarView",
+            get(calendar_view::calendar_view),
+        )
+        .route(
+            "/users/{user}/calendar/calendarView",
+            get(calendar_view::calendar_view),
+        )
+        .route(
+            "/users/{user}/events/{id}/instances",
+            get(calendar_view::instances),
+        )
+        .route(
+            "/users/{user}/calendar/events/{id}/instances",
+            get(calendar_view::instances),
+        )
+        .fallback(error::unknown_segment)
+        .layer(middleware::from_fn(error::envelope))
+}
+
+/// What a request wants to do with a calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Read.
+    Read,
+    /// Create, update or delete.
+    Write,
+}
+
+/// Checks the bearer token, the app's permissions and the mailbox; returns the mailbox.
+pub(crate) fn authorize(
+    state: &State,
+    headers: &HeaderMap,
+    user: &str,
+    access: Access,
+) -> Result<Mailbox, GraphError> {
+    let presented = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
+        })
+        .unwrap_or("");
+    let grant = state
+        .tokens
+        .validate(presented, Audience::Graph, Utc::now())
+        .map_err(GraphError::unauthenticated)?;
+    let allowed = match access {
+        Access::Read => [org::CALENDARS_READ, org::CALENDARS_READ_WRITE]
+            .iter()
+            .any(|p| grant.roles.contains(*p)),
+        Access::Write => grant.roles.contains(org::CALENDARS_READ_WRITE),
+    };
+    if !allowed {
+        return Err(GraphError::access_denied());
+    }
+    let tenant = state
+        .org
+        .tenants
+        .iter()
+        .find(|t| t.id == grant.tenant_id)
+        .ok_or_else(|| GraphError::invalid_user(user))?;
+    let mailbox = tenant
+        .mailbox(user)
+        .ok_or_else(|| GraphError::invalid_user(user))?;
+    let app = tenant.app(&grant.client_id);
+    if let Some(scope) = app.and_then(|a| a.mailbox_scope.as_ref())
+        && !scope.contains(&mailbox.id)
+    {
+        return Err(GraphError::outside_scope());
+    }
+    Ok(mailbox.clone())
+}
+
+/// What the `Prefer` request headers ask for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Prefer {
+    /// `outlook.timezone="..."`: the name as given and the zone it names.
+    pub(crate) time_zone: Option<(String, TimeZoneName)>,
+    /// `IdType="ImmutableId"`.
+    pub(crate) immutable_id: bool,
+    /// `odata.maxpagesize=N`.
+    pub(crate) max_page_size: Option<usize>,
+}
+
+impl Prefer {
+    /// Reads every `Prefer` header (comma-separated preferences); unknown zones are ignored,
+    /// as Graph then answers in UTC.
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+        let mut prefer = Prefer::default();
+        for value in headers.get_all("prefer") {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let Some((key, raw)) = item.split_once('=') else {
+                    continue;
+                };
+                let raw = raw.trim().trim_matches('"').trim();
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "outlook.timezone" => {
+                        if let Ok(zone) = TimeZoneName::new(raw) {
+                            prefer.time_zone = Some((raw.to_owned(), zone));
+                        }
+                    }
+                    "idtype" => prefer.immutable_id = raw.eq_ignore_ascii_case("ImmutableId"),
+                    "odata.maxpagesize" => prefer.max_page_size = raw.parse().ok(),
+                    _ => {}
+                }
+            }
+        }
+        prefer
+    }
+
+    /// The `Preference-Applied` header value, if any preference was applied.
+    pub(crate) fn applied(&self) -> Option<String> {
+        let mut applied = Vec::new();
+        if let Some((name, _)) = &self.time_zone {
+            applied.push(format!("outlook.timezone=\"{name}\""));
+        }
+        if self.immutable_id {
+            applied.push("IdType=\"ImmutableId\"".to_owned());
+        }
+        (!applied.is_empty()).then(|| applied.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn prefer_reads_zone_and_id_type() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            "prefer",
+            HeaderValue::from_static("outlook.timezone=\"W. Europe Standard Time\""),
+        );
+        headers.append(
+            "prefer",
+            HeaderValue::from_static("IdType=\"ImmutableId\", odata.maxpagesize=5"),
+        );
+        let prefer = Prefer::from_headers(&headers);
+        assert_eq!(
+            prefer.time_zone.as_ref().map(|z| z.0.as_str()),
+            Some("W. Europe Standard Time")
+        );
+        assert!(prefer.immutable_id);
+        assert_eq!(prefer.max_page_size, Some(5));
+        assert_eq!(
+            prefer.applied().as_deref(),
+            Some("outlook.timezone=\"W. Europe Standard Time\", IdType=\"ImmutableId\"")
+        );
+        let mut unknown = HeaderMap::new();
+        unknown.append(
+            "prefer",
+            HeaderValue::from_static("outlook.timezone=\"Mars\""),
+        );
+        assert_eq!(Prefer::from_headers(&unknown), Prefer::default());
+    }
+}

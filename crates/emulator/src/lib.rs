@@ -1,0 +1,18 @@
+//! exsync's Exchange emulator: a stateful stand-in for the Microsoft Entra token endpoint and
+//! Microsoft Graph (EWS follows), used by exsync's tests and by integrators who want a local
+//! Exchange to develop against. See `docs/emulator.md` for what is served so far.
+//!
+//! Invariant: all state lives in one [`Store`]; every protocol front end reads and writes it,
+//! never a copy of its own.
+
+pub mod auth;
+pub mod graph;
+pub mod ids;
+pub mod org;
+mod server;
+pub mod store;
+mod token_endpoint;
+
+pub use org::{App, ClientSecret, Mailbox, Organisation, ServiceAccount, Tenant};
+pub use server::{Description, Emulator, EmulatorHandle, StartError};
+pub use store::Store;

@@ -1,0 +1,9 @@
+//! The emulator's integration tests: each module drives a running emulator over HTTP on
+//! 127.0.0.1 (port 0), the way exsync's connectors and independent clients will.
+
+mod calendar_view;
+mod common;
+mod csdl;
+mod describe;
+mod events;
+mod token;
