@@ -34,6 +34,13 @@ pub enum Command {
     Config(ConfigCommand),
     /// Work with the business integration database (schema, users, iCalendar/vCard files).
     Business(BusinessArgs),
+    /// Serve the built-in Exchange emulator (Entra token endpoint, Microsoft Graph) with its
+    /// sample organisation until stopped; prints one JSON line describing it on start.
+    Emulator {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 /// `exsync config ...`

@@ -257,3 +257,47 @@ fn config_show_masks_secrets_and_names_bad_keys() {
     );
     assert!(errors.contains("sync.months_past"), "{errors}");
 }
+
+#[test]
+fn emulator_prints_its_json_line_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["emulator", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("reads the JSON line");
+    let described: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    for key in [
+        "graph_url",
+        "token_url",
+        "ews_url",
+        "tenant_id",
+        "client_id",
+        "client_secret",
+    ] {
+        assert!(described[key].is_string(), "{key} missing in {line}");
+    }
+    assert!(
+        described["mailboxes"]
+            .as_array()
+            .is_some_and(|m| m.len() >= 3),
+        "{line}"
+    );
+    let graph = described["graph_url"].as_str().expect("string");
+    assert!(
+        graph.starts_with("http://127.0.0.1:") && graph.ends_with("/v1.0"),
+        "{graph}"
+    );
+    let pid = child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "SIGTERM is a clean stop: {status}");
+}

@@ -2,6 +2,7 @@
 
 mod business;
 mod config;
+mod emulator;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             };
             business::run(&database, args.command).await
         }
+        Command::Emulator { listen } => emulator::run(listen).await,
     }
 }
 
