@@ -301,3 +301,53 @@ fn emulator_prints_its_json_line_and_stops_on_sigterm() {
     let status = child.wait().expect("exits");
     assert!(status.success(), "SIGTERM is a clean stop: {status}");
 }
+
+/// `exsync business init` creates the schema on PostgreSQL too (in a scratch schema, dropped
+/// afterwards); skipped with a notice when no server is named.
+#[test]
+fn business_init_creates_the_schema_on_postgresql() {
+    let Ok(server) = std::env::var("EXSYNC_TEST_POSTGRES_URL") else {
+        eprintln!("skipping PostgreSQL: EXSYNC_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = format!("exsync_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        let status = Command::new("psql")
+            .args([server.as_str(), "-qc", sql])
+            .status()
+            .expect("psql runs");
+        assert!(status.success(), "{sql}");
+    };
+    psql(&format!("CREATE SCHEMA {schema}"));
+    let separator = if server.contains('?') { '&' } else { '?' };
+    let url = format!("{server}{separator}options=-csearch_path%3D{schema}");
+    let init = exsync(dir.path(), &["business", "--database", &url, "init"]);
+    let add = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "user",
+            "add",
+            "eva",
+            "--mailbox",
+            "eva@example.com",
+        ],
+    );
+    let users = exsync(dir.path(), &["business", "--database", &url, "users"]);
+    psql(&format!("DROP SCHEMA {schema} CASCADE"));
+    assert!(init.status.success(), "{}", stderr(&init));
+    assert!(
+        stdout(&init).contains("version 0 -> 1"),
+        "{}",
+        stdout(&init)
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(
+        stdout(&users).contains("eva@example.com"),
+        "{}",
+        stdout(&users)
+    );
+}
