@@ -273,17 +273,13 @@ impl BusinessDb {
         id: &BusinessId,
         origin: Origin,
     ) -> Result<bool, BusinessError> {
-        let mut write = self.begin_write(origin).await?;
-        let deleted = write
-            .tx()
-            .execute(
-                "DELETE FROM exsync_contacts WHERE id = $1",
-                vec![Param::text(id.as_str())],
-            )
-            .await
-            .map_err(BusinessError::db("deleting a contact"))?;
-        write.commit().await?;
-        Ok(deleted > 0)
+        self.delete_row(
+            "DELETE FROM exsync_contacts WHERE id = $1",
+            id,
+            origin,
+            "deleting a contact",
+        )
+        .await
     }
 }
 

@@ -190,6 +190,25 @@ impl BusinessDb {
         }
         Ok(WriteTx { tx, origin })
     }
+
+    /// Runs `delete` (a `DELETE ... WHERE id = $1` of an item table) for `id` in a write
+    /// transaction attributed to `origin`; `false` when there was no such row.
+    pub(crate) async fn delete_row(
+        &self,
+        delete: &'static str,
+        id: &exsync_model::BusinessId,
+        origin: Origin,
+        context: &'static str,
+    ) -> Result<bool, BusinessError> {
+        let mut write = self.begin_write(origin).await?;
+        let deleted = write
+            .tx()
+            .execute(delete, vec![Param::text(id.as_str())])
+            .await
+            .map_err(BusinessError::db(context))?;
+        write.commit().await?;
+        Ok(deleted > 0)
+    }
 }
 
 /// An open transaction on either engine.

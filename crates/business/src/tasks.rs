@@ -210,17 +210,13 @@ impl BusinessDb {
         id: &BusinessId,
         origin: Origin,
     ) -> Result<bool, BusinessError> {
-        let mut write = self.begin_write(origin).await?;
-        let deleted = write
-            .tx()
-            .execute(
-                "DELETE FROM exsync_tasks WHERE id = $1",
-                vec![Param::text(id.as_str())],
-            )
-            .await
-            .map_err(BusinessError::db("deleting a task"))?;
-        write.commit().await?;
-        Ok(deleted > 0)
+        self.delete_row(
+            "DELETE FROM exsync_tasks WHERE id = $1",
+            id,
+            origin,
+            "deleting a task",
+        )
+        .await
     }
 }
 
