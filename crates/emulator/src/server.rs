@@ -117,7 +117,11 @@ impl Emulator {
 fn router(shared: Shared) -> Router {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token_endpoint::token))
-        .nest("/v1.0", graph::router())
+        .nest("/v1.0", graph::router(&shared))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            crate::ews::intercept,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(shared)
 }
@@ -153,7 +157,7 @@ pub struct Description {
     pub graph_url: String,
     /// Token endpoint of the sample tenant.
     pub token_url: String,
-    /// EWS endpoint (not served yet).
+    /// EWS endpoint.
     pub ews_url: String,
     /// Tenant id.
     pub tenant_id: String,
@@ -207,7 +211,7 @@ impl EmulatorHandle {
         format!("{}/v1.0", self.base_url())
     }
 
-    /// `http://127.0.0.1:PORT/EWS/Exchange.asmx` (not served yet).
+    /// `http://127.0.0.1:PORT/EWS/Exchange.asmx`.
     pub fn ews_url(&self) -> String {
         format!("{}/EWS/Exchange.asmx", self.base_url())
     }
@@ -320,6 +324,42 @@ impl EmulatorHandle {
             }
         }
         found
+    }
+
+    /// Forgets every Graph delta state token: following any `@odata.nextLink` or
+    /// `@odata.deltaLink` issued so far answers 410 `SyncStateNotFound`.
+    pub fn expire_delta_tokens(&self) {
+        self.store.lock().graph.expire_delta_tokens();
+    }
+
+    /// Makes every Graph request to `mailbox` (id, UPN or address) answer 429
+    /// `ApplicationThrottled` with `Retry-After` for the next `seconds`; false if unknown.
+    pub fn throttle_now(&self, mailbox: &str, seconds: u64) -> bool {
+        let mut state = self.store.lock();
+        let id = state
+            .org
+            .tenants
+            .iter()
+            .find_map(|t| t.mailbox(mailbox))
+            .map(|m| m.id.clone());
+        match id {
+            Some(id) => {
+                state.graph.limits.throttle_now(&id, seconds);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the Graph request budget per app and mailbox per 10 minutes (10,000 by default).
+    pub fn set_request_budget(&self, requests: usize) {
+        self.store.lock().graph.limits.set_budget(requests);
+    }
+
+    /// Adds latency to every Graph request counted against a mailbox (it holds its
+    /// concurrency slot meanwhile); zero by default.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        self.store.lock().graph.limits.set_latency(latency);
     }
 
     /// Stops serving and waits for the server task to end.

@@ -36,6 +36,10 @@ pub struct State {
     pub tokens: TokenRegistry,
     /// Lifetime of newly issued access tokens.
     pub token_lifetime: Duration,
+    /// Graph front end state (delta tokens, throttling, extended properties, To Do, contacts).
+    pub graph: crate::graph::GraphState,
+    /// EWS front end state (capture directory for tests, requests in flight).
+    pub ews: crate::ews::EwsState,
 }
 
 impl Store {
@@ -53,6 +57,8 @@ impl Store {
                 mailboxes,
                 tokens: TokenRegistry::default(),
                 token_lifetime: Duration::seconds(DEFAULT_TOKEN_LIFETIME_SECS),
+                graph: crate::graph::GraphState::default(),
+                ews: crate::ews::EwsState::default(),
             })),
         }
     }

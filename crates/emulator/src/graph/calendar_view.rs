@@ -123,7 +123,7 @@ pub(crate) fn apply_override(view: &mut Appointment, c: &OccurrenceOverride) {
     }
 }
 
-fn query_param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn query_param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     query
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -139,7 +139,9 @@ fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-fn window(query: &HashMap<String, String>) -> Result<(DateTime<Utc>, DateTime<Utc>), GraphError> {
+pub(crate) fn window(
+    query: &HashMap<String, String>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), GraphError> {
     let missing = || {
         GraphError::new(
             StatusCode::BAD_REQUEST,
@@ -183,7 +185,7 @@ fn overlaps(s: DateTime<Utc>, e: DateTime<Utc>, ws: DateTime<Utc>, we: DateTime<
 }
 
 /// The items of `event` in the window, each with its start instant (for ordering).
-fn expand(
+pub(crate) fn expand(
     event: &StoredEvent,
     (ws, we): (DateTime<Utc>, DateTime<Utc>),
     mailbox: &Mailbox,
@@ -208,7 +210,8 @@ fn expand(
         .collect())
 }
 
-fn to_values(mut items: Vec<(DateTime<Utc>, Event)>) -> Result<Vec<Value>, GraphError> {
+/// The items ordered by start (then id), as JSON.
+pub(crate) fn to_values(mut items: Vec<(DateTime<Utc>, Event)>) -> Result<Vec<Value>, GraphError> {
     items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
     items
         .into_iter()

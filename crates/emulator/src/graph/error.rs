@@ -157,7 +157,17 @@ pub(crate) async fn envelope(request: Request, next: Next) -> Response {
         .filter(|v| !v.is_empty() && v.len() <= 128)
         .map_or_else(ids::guid, str::to_owned);
     let request_id = ids::guid();
-    let mut response = next.run(request).await;
+    let response = next.run(request).await;
+    finish(response, &request_id, &client_request_id)
+}
+
+/// Writes the error envelope of a [`GraphError`] response (if it is one) and adds the
+/// `request-id` and `client-request-id` headers.
+pub(crate) fn finish(
+    mut response: Response,
+    request_id: &str,
+    client_request_id: &str,
+) -> Response {
     if let Some(pending) = response.extensions_mut().remove::<Pending>() {
         let body = json!({"error": {
             "code": pending.code,
@@ -178,10 +188,10 @@ pub(crate) async fn envelope(request: Request, next: Next) -> Response {
         response = rebuilt;
     }
     let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
+    if let Ok(v) = HeaderValue::from_str(request_id) {
         headers.insert("request-id", v);
     }
-    if let Ok(v) = HeaderValue::from_str(&client_request_id) {
+    if let Ok(v) = HeaderValue::from_str(client_request_id) {
         headers.insert("client-request-id", v);
     }
     response

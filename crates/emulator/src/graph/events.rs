@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::convert::{self, OutZone};
 use super::error::GraphError;
+use super::extended;
 use super::wire::event::EventInput;
 use super::{Access, Prefer, authorize};
 use super::{calendar_view, occurrences};
@@ -132,7 +133,9 @@ pub(crate) async fn list(
     let zone = out_zone(&prefer);
     let state = shared.store.lock();
     let mailbox = authorize(&state, &headers, &user, Access::Read)?;
-    let items = state
+    let wanted = extended::filter(&query)?;
+    let expand = extended::expand(&query)?;
+    let mut items = state
         .mailboxes
         .get(&mailbox.id)
         .map(|data| {
@@ -150,6 +153,10 @@ pub(crate) async fn list(
             )
         })?
         .unwrap_or_default();
+    extended::retain(&mut items, &state.graph.extended, wanted.as_ref());
+    for item in &mut items {
+        extended::add_expanded(item, &state.graph.extended, expand.as_deref());
+    }
     let next_base = format!("{}{}", shared.base_url, uri.path());
     let body = page(
         items,
@@ -200,6 +207,7 @@ pub(crate) async fn create(
     let mut state = shared.store.lock();
     let mailbox = authorize(&state, &headers, &user, Access::Write)?;
     let (value, input) = parse_body(&body)?;
+    let props = extended::from_body(&value)?;
     let parsed = convert::parse(&input, &mailbox)?;
     let transaction = input
         .transaction_id
@@ -216,6 +224,9 @@ pub(crate) async fn create(
     let event = match data.create(new, Utc::now()) {
         Created::New(event) => {
             tracing::debug!(mailbox = %mailbox.id, item = %event.id, "event created");
+            if let Some(props) = props {
+                state.graph.extended.set(&event.id, props);
+            }
             event
         }
         Created::Repeated(event) => event,
@@ -236,14 +247,16 @@ pub(crate) async fn get(
     State(shared): State<Shared>,
     Path((user, id)): Path<(String, String)>,
     headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, GraphError> {
     let prefer = Prefer::from_headers(&headers);
     let zone = out_zone(&prefer);
     let state = shared.store.lock();
     let mailbox = authorize(&state, &headers, &user, Access::Read)?;
     check_id(&id)?;
+    let expand = extended::expand(&query)?;
     let data = state.mailboxes.get(&mailbox.id);
-    let body = match data.and_then(|d| d.event(&id)) {
+    let mut body = match data.and_then(|d| d.event(&id)) {
         Some(event) => entity(&shared, &user, &convert::to_wire(event, &mailbox, &zone))?,
         None => {
             let occurrence = data
@@ -252,6 +265,7 @@ pub(crate) async fn get(
             entity(&shared, &user, &occurrence)?
         }
     };
+    extended::add_expanded(&mut body, &state.graph.extended, expand.as_deref());
     Ok(respond(StatusCode::OK, body, &prefer))
 }
 
@@ -268,10 +282,14 @@ pub(crate) async fn update(
     let mailbox = authorize(&state, &headers, &user, Access::Write)?;
     check_id(&id)?;
     let (patch, _) = parse_body(&body)?;
+    let props = extended::from_body(&patch)?;
     let data = state.mailboxes.entry(mailbox.id.clone()).or_default();
     let Some(current) = data.event(&id) else {
         let if_match = |key: &str| if_match_ok(&headers, key);
         let event = occurrences::update(data, &id, &patch, if_match, &mailbox, &zone)?;
+        if let Some(props) = props {
+            state.graph.extended.set(&id, props);
+        }
         let body = entity(&shared, &user, &event)?;
         return Ok(respond(StatusCode::OK, body, &prefer));
     };
@@ -305,6 +323,9 @@ pub(crate) async fn update(
         )
         .ok_or_else(GraphError::item_not_found)?;
     tracing::debug!(mailbox = %mailbox.id, item = %event.id, "event updated");
+    if let Some(props) = props {
+        state.graph.extended.set(&id, props);
+    }
     let body = entity(&shared, &user, &convert::to_wire(&event, &mailbox, &zone))?;
     Ok(respond(StatusCode::OK, body, &prefer))
 }
@@ -328,6 +349,7 @@ pub(crate) async fn delete(
         return Err(GraphError::conflict());
     }
     data.delete(&id);
+    state.graph.extended.remove(&id);
     tracing::debug!(mailbox = %mailbox.id, item = %id, "event deleted");
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -5,12 +5,22 @@
 //! authorization answers in Graph's order: token (401), permission (403), user (404), the app's
 //! mailbox scope (403).
 
+mod batch;
 mod calendar_view;
+mod contacts;
 mod convert;
+mod delta;
 pub mod error;
 mod events;
+mod extended;
+mod folders;
+mod items;
 mod occurrences;
 mod recurrence;
+mod schema;
+mod state;
+mod throttle;
+mod todo;
 mod vocab;
 pub mod wire;
 
@@ -26,14 +36,15 @@ use crate::org::{self, Mailbox};
 use crate::server::Shared;
 use crate::store::State;
 pub use error::GraphError;
+pub use state::GraphState;
 
 /// The Graph routes, to be nested under `/v1.0`.
-pub(crate) fn router() -> Router<Shared> {
+pub(crate) fn router(shared: &Shared) -> Router<Shared> {
     let events = get(events::list).post(events::create);
     let event = get(events::get)
         .patch(events::update)
         .delete(events::delete);
-    Router::new()
+    let routes = Router::new()
         .route("/users/{user}/events", events.clone())
         .route("/users/{user}/calendar/events", events)
         .route("/users/{user}/events/{id}", event.clone())
@@ -47,6 +58,22 @@ pub(crate) fn router() -> Router<Shared> {
             get(calendar_view::calendar_view),
         )
         .route(
+            "/users/{user}/calendarView/delta",
+            get(delta::calendar_view_delta),
+        )
+        .route(
+            "/users/{user}/calendarView/delta()",
+            get(delta::calendar_view_delta),
+        )
+        .route(
+            "/users/{user}/calendar/calendarView/delta",
+            get(delta::calendar_view_delta),
+        )
+        .route(
+            "/users/{user}/calendar/calendarView/delta()",
+            get(delta::calendar_view_delta),
+        )
+        .route(
             "/users/{user}/events/{id}/instances",
             get(calendar_view::instances),
         )
@@ -54,8 +81,59 @@ pub(crate) fn router() -> Router<Shared> {
             "/users/{user}/calendar/events/{id}/instances",
             get(calendar_view::instances),
         )
+        .route(
+            "/users/{user}/todo/lists",
+            get(todo::lists).post(todo::create_list),
+        )
+        .route(
+            "/users/{user}/todo/lists/{list}/tasks",
+            get(todo::tasks).post(todo::tasks),
+        )
+        .route(
+            "/users/{user}/todo/lists/{list}/tasks/delta",
+            get(todo::delta),
+        )
+        .route(
+            "/users/{user}/todo/lists/{list}/tasks/delta()",
+            get(todo::delta),
+        )
+        .route(
+            "/users/{user}/todo/lists/{list}/tasks/{id}",
+            get(todo::task).patch(todo::task).delete(todo::task),
+        )
+        .route(
+            "/users/{user}/contactFolders",
+            get(contacts::folders).post(contacts::folders),
+        )
+        .route("/users/{user}/contactFolders/{id}", get(contacts::folder))
+        .route(
+            "/users/{user}/contactFolders/{id}/contacts",
+            get(contacts::contacts).post(contacts::contacts),
+        )
+        .route(
+            "/users/{user}/contactFolders/{id}/contacts/delta",
+            get(contacts::delta),
+        )
+        .route(
+            "/users/{user}/contactFolders/{id}/contacts/delta()",
+            get(contacts::delta),
+        )
+        .route(
+            "/users/{user}/contactFolders/{id}/contacts/{contact}",
+            get(contacts::contact)
+                .patch(contacts::contact)
+                .delete(contacts::contact),
+        )
         .fallback(error::unknown_segment)
-        .layer(middleware::from_fn(error::envelope))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            throttle::limit,
+        ))
+        .layer(middleware::from_fn(error::envelope));
+    // `$batch` wraps the whole routed stack, so that its inner requests are routed too.
+    Router::new()
+        .fallback_service(routes.with_state(shared.clone()))
+        .layer(middleware::from_fn(batch::batch))
 }
 
 /// What a request wants to do with a calendar.
@@ -67,12 +145,55 @@ pub(crate) enum Access {
     Write,
 }
 
-/// Checks the bearer token, the app's permissions and the mailbox; returns the mailbox.
+/// Which permissions a request needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Area {
+    /// `Calendars.Read` / `Calendars.ReadWrite`.
+    Calendars,
+    /// `Tasks.Read.All` / `Tasks.ReadWrite.All`.
+    Tasks,
+    /// `Contacts.Read` / `Contacts.ReadWrite`.
+    Contacts,
+}
+
+impl Area {
+    /// The permissions that allow reading, and the one that allows writing.
+    fn permissions(self) -> ([&'static str; 2], &'static str) {
+        match self {
+            Area::Calendars => (
+                [org::CALENDARS_READ, org::CALENDARS_READ_WRITE],
+                org::CALENDARS_READ_WRITE,
+            ),
+            Area::Tasks => (
+                ["Tasks.Read.All", org::TASKS_READ_WRITE_ALL],
+                org::TASKS_READ_WRITE_ALL,
+            ),
+            Area::Contacts => (
+                ["Contacts.Read", org::CONTACTS_READ_WRITE],
+                org::CONTACTS_READ_WRITE,
+            ),
+        }
+    }
+}
+
+/// Checks the bearer token, the app's calendar permissions and the mailbox; returns the mailbox.
 pub(crate) fn authorize(
     state: &State,
     headers: &HeaderMap,
     user: &str,
     access: Access,
+) -> Result<Mailbox, GraphError> {
+    authorize_in(state, headers, user, access, Area::Calendars)
+}
+
+/// Checks the bearer token, the app's permissions for `area` and the mailbox; returns the
+/// mailbox.
+pub(crate) fn authorize_in(
+    state: &State,
+    headers: &HeaderMap,
+    user: &str,
+    access: Access,
+    area: Area,
 ) -> Result<Mailbox, GraphError> {
     let presented = headers
         .get("authorization")
@@ -86,11 +207,10 @@ pub(crate) fn authorize(
         .tokens
         .validate(presented, Audience::Graph, Utc::now())
         .map_err(GraphError::unauthenticated)?;
+    let (read, write) = area.permissions();
     let allowed = match access {
-        Access::Read => [org::CALENDARS_READ, org::CALENDARS_READ_WRITE]
-            .iter()
-            .any(|p| grant.roles.contains(*p)),
-        Access::Write => grant.roles.contains(org::CALENDARS_READ_WRITE),
+        Access::Read => read.iter().any(|p| grant.roles.contains(*p)),
+        Access::Write => grant.roles.contains(write),
     };
     if !allowed {
         return Err(GraphError::access_denied());

@@ -59,7 +59,8 @@ fn load() -> Schema {
                     schema.enums.insert(name.clone(), Vec::new());
                     current_enum = Some(name);
                 }
-                "Property" => {
+                // Navigation properties appear in JSON when expanded ($expand).
+                "Property" | "NavigationProperty" => {
                     if let Some(t) = current_type.as_ref().and_then(|t| schema.types.get_mut(t)) {
                         let nullable = attr(&e, "Nullable").as_deref() != Some("false");
                         t.1.insert(
@@ -268,4 +269,113 @@ async fn every_event_property_the_emulator_writes_is_in_the_csdl() {
     ] {
         assert!(master.get(field).is_some(), "missing {field}");
     }
+}
+
+/// Drops what only a delta answer carries on a removed item (`@removed`).
+fn without_removed(items: &Value) -> Vec<Value> {
+    items
+        .as_array()
+        .expect("value")
+        .iter()
+        .filter(|i| i.get("@removed").is_none())
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn every_task_contact_folder_and_delta_item_is_in_the_csdl() {
+    let schema = load();
+    let env = start().await;
+    let token = env.token().await;
+    let user = env.mailbox(0);
+    let mut problems = Vec::new();
+    let get = |path: String| {
+        let (env, token) = (&env, &token);
+        async move { env.graph(Method::GET, &path, token, &[], None).await.2 }
+    };
+
+    // To Do.
+    let list_id = crate::todo::default_list(&env, &token, &user).await;
+    let lists = get(format!("/users/{user}/todo/lists")).await;
+    for list in lists["value"].as_array().expect("value") {
+        schema.check_object("todoTaskList", list, "list", &mut problems);
+    }
+    let tasks = format!("/users/{user}/todo/lists/{list_id}/tasks");
+    let (_, _, task) = env
+        .graph(
+            Method::POST,
+            &tasks,
+            &token,
+            &[],
+            Some(&crate::todo::full_task()),
+        )
+        .await;
+    let (_, _, plain) = env
+        .graph(
+            Method::POST,
+            &tasks,
+            &token,
+            &[],
+            Some(&json!({"title": "t"})),
+        )
+        .await;
+    schema.check_object("todoTask", &task, "task", &mut problems);
+    schema.check_object("todoTask", &plain, "plain task", &mut problems);
+    for item in without_removed(&get(format!("{tasks}/delta")).await["value"]) {
+        schema.check_object("todoTask", &item, "task delta", &mut problems);
+    }
+
+    // Contacts.
+    let (_, folder) = crate::contacts::new_folder(&env, &token, &user, "CRM").await;
+    schema.check_object("contactFolder", &folder, "folder", &mut problems);
+    let contacts = format!(
+        "/users/{user}/contactFolders/{}/contacts",
+        folder["id"].as_str().expect("id")
+    );
+    let (_, _, contact) = env
+        .graph(
+            Method::POST,
+            &contacts,
+            &token,
+            &[],
+            Some(&crate::contacts::full_contact()),
+        )
+        .await;
+    let (_, _, bare) = env
+        .graph(
+            Method::POST,
+            &contacts,
+            &token,
+            &[],
+            Some(&json!({"givenName": "A"})),
+        )
+        .await;
+    schema.check_object("contact", &contact, "contact", &mut problems);
+    schema.check_object("contact", &bare, "bare contact", &mut problems);
+    for item in without_removed(&get(format!("{contacts}/delta")).await["value"]) {
+        schema.check_object("contact", &item, "contact delta", &mut problems);
+    }
+
+    // Events: calendarView delta items and an expanded extended property.
+    let prop = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name exsyncId";
+    let mut event = crate::common::berlin_event("E");
+    event["singleValueExtendedProperties"] = json!([{"id": prop, "value": "v"}]);
+    let created = env.create(&token, &user, &event).await;
+    let expanded = get(format!(
+        "/users/{user}/events/{}?$expand=singleValueExtendedProperties($filter=id eq '{prop}')",
+        created["id"].as_str().expect("id")
+    ))
+    .await;
+    assert!(expanded.get("singleValueExtendedProperties").is_some());
+    schema.check_object("event", &expanded, "expanded event", &mut problems);
+    let delta = get(format!(
+        "/users/{user}/calendarView/delta?startDateTime=2026-07-01T00:00:00Z&endDateTime=2026-08-01T00:00:00Z"
+    ))
+    .await;
+    let items = without_removed(&delta["value"]);
+    assert_eq!(items.len(), 1);
+    for item in items {
+        schema.check_object("event", &item, "event delta", &mut problems);
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
 }

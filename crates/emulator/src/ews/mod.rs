@@ -1,0 +1,245 @@
+//! Exchange Web Services (SOAP 1.1) at `/EWS/Exchange.asmx`, any letter case, served from the
+//! same [`Store`](crate::Store) as Graph: an item written through one shows up in the other.
+//!
+//! Invariants: a request is authenticated before anything in it is read (401 otherwise);
+//! credentials never reach a log line, an error or a captured file name; every answer is a SOAP
+//! envelope (or a bare 401), and when a capture directory is set every request and response
+//! body is written there (tests validate them against Microsoft's `messages.xsd`).
+
+mod auth;
+mod calendar_item;
+mod convert_id;
+mod create_item;
+mod delete_item;
+mod draft;
+mod envelope;
+mod error;
+mod find_item;
+mod folders;
+mod get_folder;
+mod get_item;
+mod ids;
+mod messages;
+mod recurrence;
+mod shape;
+mod sync_folder_items;
+mod throttle;
+mod update_item;
+mod xml;
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+pub use error::{EwsError, ItemError};
+
+use crate::org::Mailbox;
+use crate::server::{EmulatorHandle, Shared};
+use crate::store::MailboxData;
+
+/// Real EWS operations the emulator does not serve (answered `ErrorInvalidOperation`, not as a
+/// schema violation).
+const UNSERVED: &[&str] = &[
+    "FindFolder",
+    "CreateFolder",
+    "DeleteFolder",
+    "UpdateFolder",
+    "MoveFolder",
+    "CopyFolder",
+    "EmptyFolder",
+    "SyncFolderHierarchy",
+    "MoveItem",
+    "CopyItem",
+    "SendItem",
+    "ArchiveItem",
+    "MarkAsJunk",
+    "GetAttachment",
+    "CreateAttachment",
+    "DeleteAttachment",
+    "ResolveNames",
+    "ExpandDL",
+    "Subscribe",
+    "Unsubscribe",
+    "GetEvents",
+    "GetStreamingEvents",
+    "GetServerTimeZones",
+    "GetUserAvailability",
+    "GetUserOofSettings",
+    "SetUserOofSettings",
+    "GetDelegate",
+    "GetRoomLists",
+    "GetRooms",
+    "FindPeople",
+    "GetUserConfiguration",
+    "GetInboxRules",
+    "UpdateInboxRules",
+    "ExportItems",
+    "UploadItems",
+    "FindConversation",
+    "GetConversationItems",
+    "GetMailTips",
+    "GetServiceConfiguration",
+    "GetUserPhoto",
+];
+
+/// The largest request body read (EWS batches stay far below).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// EWS state kept in the store: the capture directory for tests, requests in flight.
+#[derive(Debug, Default)]
+pub struct EwsState {
+    capture_dir: Option<PathBuf>,
+    captured: u64,
+    concurrency: throttle::Concurrency,
+}
+
+/// What an operation works on: the mailbox it acts in and that mailbox's items.
+pub(crate) struct Ctx<'a> {
+    /// The mailbox acted in (the impersonated one, or the caller's own).
+    pub(crate) mailbox: &'a Mailbox,
+    /// Its items.
+    pub(crate) data: &'a mut MailboxData,
+}
+
+impl EmulatorHandle {
+    /// Writes every EWS request and response body from now on into `dir` (created if
+    /// missing) as `NNNN-Operation-request.xml` / `NNNN-Operation-response.xml`; `None`
+    /// stops capturing.
+    pub fn capture_ews(&self, dir: Option<PathBuf>) {
+        let mut state = self.store().lock();
+        state.ews.capture_dir = dir;
+    }
+}
+
+/// Middleware that answers `/EWS/Exchange.asmx` in any letter case and passes everything else
+/// on.
+pub(crate) async fn intercept(
+    State(shared): State<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !request
+        .uri()
+        .path()
+        .eq_ignore_ascii_case("/ews/exchange.asmx")
+    {
+        return next.run(request).await;
+    }
+    if request.method() != Method::POST {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")]).into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let caller = auth::authenticate(&shared.store.lock(), &parts.headers);
+    let Ok(caller) = caller else {
+        return unauthorized();
+    };
+    let Some(_slot) = throttle::enter(&shared, &caller) else {
+        let xml = throttle::busy_fault();
+        capture(&shared, "ServerBusy", None, &xml);
+        return xml_response(StatusCode::INTERNAL_SERVER_ERROR, xml);
+    };
+    let text = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => String::new(),
+    };
+    let (operation, status, xml) = match handle(&shared, &caller, &text) {
+        Ok((operation, xml)) => (operation, StatusCode::OK, xml),
+        Err((_, EwsError::Unauthorized)) => return unauthorized(),
+        Err((operation, EwsError::Fault { code, message })) => (
+            operation,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            envelope::fault(code, &message),
+        ),
+    };
+    let schema_fault = xml.contains(">a:ErrorSchemaValidation</faultcode>");
+    capture(
+        &shared,
+        &operation,
+        (!schema_fault).then_some(text.as_str()),
+        &xml,
+    );
+    xml_response(status, xml)
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Basic realm=\"exsync-emulator\"")],
+    )
+        .into_response()
+}
+
+fn xml_response(status: StatusCode, xml: String) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/xml; charset=utf-8")
+        .body(Body::from(xml))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Writes a response and, unless it was refused as schema-invalid, its request.
+fn capture(shared: &Shared, operation: &str, request: Option<&str>, response: &str) {
+    let (dir, n) = {
+        let mut state = shared.store.lock();
+        let Some(dir) = state.ews.capture_dir.clone() else {
+            return;
+        };
+        state.ews.captured += 1;
+        (dir, state.ews.captured)
+    };
+    let name: String = operation
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| match request {
+            Some(r) => std::fs::write(dir.join(format!("{n:04}-{name}-request.xml")), r),
+            None => Ok(()),
+        })
+        .and_then(|()| std::fs::write(dir.join(format!("{n:04}-{name}-response.xml")), response));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "cannot capture an EWS exchange");
+    }
+}
+
+type Handled = Result<(String, String), (String, EwsError)>;
+
+fn handle(shared: &Shared, caller: &auth::Caller, text: &str) -> Handled {
+    let request = envelope::parse(text).map_err(|e| ("Invalid".to_owned(), e))?;
+    let operation = request.operation.name.clone();
+    let failed = |e| (operation.clone(), e);
+    let mut state = shared.store.lock();
+    let mailbox = auth::target(&state, caller, request.impersonation.as_ref()).map_err(failed)?;
+    let data = state
+        .mailboxes
+        .get_mut(&mailbox.id)
+        .ok_or_else(|| failed(EwsError::no_mailbox(&mailbox.mail)))?;
+    let mut ctx = Ctx {
+        mailbox: &mailbox,
+        data,
+    };
+    let op = &request.operation;
+    let messages = match operation.as_str() {
+        "GetFolder" => get_folder::run(&mut ctx, op),
+        "FindItem" => find_item::run(&mut ctx, op),
+        "GetItem" => get_item::run(&mut ctx, op),
+        "CreateItem" => create_item::run(&mut ctx, op),
+        "UpdateItem" => update_item::run(&mut ctx, op),
+        "DeleteItem" => delete_item::run(&mut ctx, op),
+        "SyncFolderItems" => sync_folder_items::run(&mut ctx, op),
+        "ConvertId" => convert_id::run(&mut ctx, op),
+        other if UNSERVED.contains(&other) => Err(EwsError::Fault {
+            code: "ErrorInvalidOperation",
+            message: format!("The emulator does not serve the EWS operation {other}."),
+        }),
+        other => Err(EwsError::schema(format!(
+            "the element '{other}' is not a known EWS operation"
+        ))),
+    }
+    .map_err(failed)?;
+    Ok((operation.clone(), envelope::response(&operation, &messages)))
+}

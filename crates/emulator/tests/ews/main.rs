@@ -1,0 +1,34 @@
+//! EWS integration tests: the SOAP endpoint, its operations on the calendar, the Graph round
+//! trip, and (`schema.rs`) every request and response validated against `messages.xsd`.
+
+mod common;
+mod exchangelib;
+mod scenarios;
+mod schema;
+mod series;
+mod throttle;
+
+macro_rules! scenario_tests {
+    ($($name:ident => $path:path),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let env = common::start().await;
+                $path(&env).await;
+                env.emu.stop().await;
+            }
+        )*
+    };
+}
+
+scenario_tests! {
+    auth_and_faults => scenarios::auth_and_faults,
+    folders => scenarios::folders,
+    single_item_lifecycle => scenarios::single_item_lifecycle,
+    series_with_exceptions => series::series_with_exceptions,
+    every_pattern => series::every_pattern,
+    paging => series::paging,
+    sync_folder_items => series::sync_folder_items,
+    graph_round_trip => series::graph_round_trip,
+    server_busy => throttle::server_busy,
+}
