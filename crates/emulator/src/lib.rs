@@ -6,14 +6,18 @@
 //! never a copy of its own.
 
 pub mod auth;
+pub mod client_assertion;
+pub mod control;
 pub mod ews;
 pub mod graph;
 pub mod ids;
 pub mod org;
+mod seed;
 mod server;
 pub mod store;
 mod token_endpoint;
 
-pub use org::{App, ClientSecret, Mailbox, Organisation, ServiceAccount, Tenant};
+pub use org::{App, Certificate, ClientSecret, Mailbox, Organisation, ServiceAccount, Tenant};
+pub use seed::{Seed, SeedError};
 pub use server::{Description, Emulator, EmulatorHandle, StartError};
 pub use store::Store;

@@ -1,5 +1,5 @@
-//! The organisation the emulator plays: tenants, app registrations with their secrets and
-//! granted application permissions, mailboxes, and the EWS service account.
+//! The organisation the emulator plays: tenants, app registrations with their secrets,
+//! certificates and granted application permissions, mailboxes, and the EWS service account.
 //!
 //! Invariant: a secret's value is never printed by `Debug` (it shows as `<redacted>`), so an
 //! organisation can be logged or put into an error without leaking a credential.
@@ -51,6 +51,8 @@ pub struct App {
     pub name: String,
     /// Client secrets; each may expire.
     pub secrets: Vec<ClientSecret>,
+    /// Registered certificates (public keys) for client assertions; each may expire.
+    pub certificates: Vec<Certificate>,
     /// Granted (admin-consented) application permissions, e.g. `Calendars.ReadWrite`.
     pub permissions: BTreeSet<String>,
     /// Mailboxes the app may reach (an application access policy); `None` = all.
@@ -73,6 +75,21 @@ impl fmt::Debug for ClientSecret {
             .field("expires", &self.expires)
             .finish()
     }
+}
+
+/// A certificate registered on an app (Entra's `keyCredentials`): what a client assertion's
+/// `x5t` / `x5t#S256` header names and whose public key verifies its signature. Only public
+/// material: nothing here is a secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Certificate {
+    /// The RSA public key, PEM (`-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo).
+    pub public_key_pem: String,
+    /// SHA-1 of the certificate's DER, upper-case hex (what Entra calls the thumbprint).
+    pub sha1_thumbprint: String,
+    /// SHA-256 of the certificate's DER, upper-case hex.
+    pub sha256_thumbprint: String,
+    /// End of validity of the registration; `None` = never expires.
+    pub expires: Option<DateTime<Utc>>,
 }
 
 /// A user with a mailbox.
@@ -173,6 +190,9 @@ impl Organisation {
                 value: ids::client_secret(),
                 expires: Utc::now() + Duration::days(730),
             }],
+            certificates: crate::client_assertion::sample_certificate()
+                .into_iter()
+                .collect(),
             permissions: [
                 CALENDARS_READ_WRITE,
                 TASKS_READ_WRITE_ALL,
@@ -221,6 +241,11 @@ mod tests {
         assert!(tenant.mailbox(&tenant.mailboxes[1].id).is_some());
         assert!(tenant.mailbox("ADELE.VANCE@contoso.example").is_some());
         assert!(tenant.mailbox("nobody@contoso.example").is_none());
+        assert_eq!(
+            app.certificates.len(),
+            1,
+            "the sample app has its test certificate"
+        );
     }
 
     #[test]

@@ -122,6 +122,10 @@ fn router(shared: Shared) -> Router {
             shared.clone(),
             crate::ews::intercept,
         ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            crate::control::faults,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(shared)
 }

@@ -40,6 +40,8 @@ pub struct State {
     pub graph: crate::graph::GraphState,
     /// EWS front end state (capture directory for tests, requests in flight).
     pub ews: crate::ews::EwsState,
+    /// Control API state: request counters and fault knobs.
+    pub control: crate::control::ControlState,
 }
 
 impl Store {
@@ -59,6 +61,7 @@ impl Store {
                 token_lifetime: Duration::seconds(DEFAULT_TOKEN_LIFETIME_SECS),
                 graph: crate::graph::GraphState::default(),
                 ews: crate::ews::EwsState::default(),
+                control: crate::control::ControlState::default(),
             })),
         }
     }

@@ -1,5 +1,6 @@
 //! The Microsoft Entra token endpoint, `POST /{tenant}/oauth2/v2.0/token`, client credentials
-//! flow with a client secret.
+//! flow with a client secret or a certificate (`client_assertion`, see
+//! [`crate::client_assertion`]).
 //!
 //! Error bodies follow what Entra answers: `error`, `error_description` (starting with the
 //! AADSTS code, then `Trace ID`, `Correlation ID` and `Timestamp` lines), `error_codes`,
@@ -13,8 +14,8 @@
 //! Azure-Samples/active-directory-dotnetcore-daemon-v2#87, dotnet/sign#849,
 //! microsoft/cross-tenant#83).
 //!
-//! Invariant: the client secret is compared and then dropped; it never reaches a log line, a
-//! response or an error description.
+//! Invariant: the client secret and the client assertion are checked and then dropped; neither
+//! reaches a log line, a response or an error description.
 
 use std::collections::HashMap;
 
@@ -24,11 +25,13 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::auth::{Audience, Grant};
+use crate::client_assertion;
 use crate::ids;
+use crate::org::App;
 use crate::server::Shared;
 
 /// One Entra error: HTTP status, OAuth `error`, AADSTS number and message.
@@ -153,16 +156,51 @@ fn issue(
             ),
         ));
     };
-    if param("client_assertion").is_some() {
-        // Certificate credentials are a later slice of issue 3.
-        return Err(EntraError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            700027,
-            "Client assertion failed signature validation.".to_owned(),
-        ));
+    if let Some(assertion) = param("client_assertion") {
+        let kind = param("client_assertion_type")
+            .ok_or_else(|| EntraError::missing("client_assertion_type"))?;
+        if kind != client_assertion::JWT_BEARER {
+            return Err(EntraError::missing("client_assertion_type"));
+        }
+        let audiences = [&tenant.id, &tenant.domain]
+            .map(|t| format!("{}/{t}/oauth2/v2.0/token", shared.base_url));
+        client_assertion::verify(assertion, app, client_id, &audiences, now).map_err(|e| {
+            EntraError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                e.code(),
+                e.to_string(),
+            )
+        })?;
+    } else {
+        check_secret(app, param("client_secret"), now)?;
     }
-    let Some(secret) = param("client_secret") else {
+    let scope = param("scope").ok_or_else(|| EntraError::missing("scope"))?;
+    let Some(audience) = Audience::from_scope(scope) else {
+        return Err(EntraError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            1002012,
+            format!(
+                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            ),
+        ));
+    };
+    let lifetime = state.token_lifetime;
+    let grant = Grant {
+        tenant_id: tenant.id.clone(),
+        client_id: app.client_id.clone(),
+        roles: app.permissions.clone(),
+        audience,
+        expires: now + lifetime,
+    };
+    let token = state.tokens.issue(grant, now);
+    Ok((token, lifetime.num_seconds()))
+}
+
+/// The client-secret half of client credentials: present, known, not expired.
+fn check_secret(app: &App, secret: Option<&str>, now: DateTime<Utc>) -> Result<(), EntraError> {
+    let Some(secret) = secret else {
         return Err(EntraError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -193,25 +231,5 @@ fn issue(
             ),
         ));
     }
-    let scope = param("scope").ok_or_else(|| EntraError::missing("scope"))?;
-    let Some(audience) = Audience::from_scope(scope) else {
-        return Err(EntraError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            1002012,
-            format!(
-                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
-            ),
-        ));
-    };
-    let lifetime = state.token_lifetime;
-    let grant = Grant {
-        tenant_id: tenant.id.clone(),
-        client_id: app.client_id.clone(),
-        roles: app.permissions.clone(),
-        audience,
-        expires: now + lifetime,
-    };
-    let token = state.tokens.issue(grant, now);
-    Ok((token, lifetime.num_seconds()))
+    Ok(())
 }

@@ -40,6 +40,10 @@ pub enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
         listen: std::net::SocketAddr,
+        /// JSON seed file with another organisation and its first calendar items (format:
+        /// docs/emulator.md, "Seed files"); without it the sample organisation is served.
+        #[arg(long, value_name = "FILE")]
+        seed: Option<std::path::PathBuf>,
     },
 }
 

@@ -351,3 +351,56 @@ fn business_init_creates_the_schema_on_postgresql() {
         stdout(&users)
     );
 }
+
+#[test]
+fn emulator_serves_a_seed_file_and_names_a_bad_field() {
+    use std::io::{BufRead, BufReader};
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../emulator/seeds/example.json"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["emulator", "--listen", "127.0.0.1:0", "--seed", example])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("reads the JSON line");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    assert!(child.wait().expect("exits").success());
+    let described: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    assert_eq!(
+        described["mailboxes"],
+        serde_json::json!([
+            "lee.gu@fabrikam.example",
+            "nestor.wilke@fabrikam.example",
+            "pradeep@fabrikam.example"
+        ]),
+        "{line}"
+    );
+    assert_eq!(
+        described["tenant_id"],
+        "6f1c2a51-7d0e-4a8b-9c3d-0e1f2a3b4c5d"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.json");
+    let text = std::fs::read_to_string(example)
+        .expect("example")
+        .replace("2099-12-31T00:00:00Z", "someday");
+    std::fs::write(&bad, text).expect("writes");
+    let output = exsync(dir.path(), &["emulator", "--seed", "bad.json"]);
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("tenants[0].apps[0].secrets[0].expires") && errors.contains("RFC 3339"),
+        "{errors}"
+    );
+    assert!(!errors.contains("example-secret-not-secret"), "{errors}");
+}

@@ -1,15 +1,19 @@
 //! The emulator's integration tests: each module drives a running emulator over HTTP on
 //! 127.0.0.1 (port 0), the way exsync's connectors and independent clients will.
 
+mod assertion;
 mod batch;
 mod calendar_view;
 mod common;
 mod contacts;
+mod control;
 mod csdl;
 mod delta;
 mod describe;
 mod events;
 mod extended;
+mod jwt;
+mod seed;
 mod throttle;
 mod todo;
 mod token;

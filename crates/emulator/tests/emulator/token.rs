@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::common::{GRAPH_SCOPE, error_code, start};
 
-fn assert_entra_error(status: StatusCode, body: &Value, want: (StatusCode, &str, u64)) {
+pub(crate) fn assert_entra_error(status: StatusCode, body: &Value, want: (StatusCode, &str, u64)) {
     assert_eq!(status, want.0, "{body}");
     assert_eq!(body["error"], want.1, "{body}");
     let description = body["error_description"].as_str().expect("description");

@@ -44,7 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             };
             business::run(&database, args.command).await
         }
-        Command::Emulator { listen } => emulator::run(listen).await,
+        Command::Emulator { listen, seed } => emulator::run(listen, seed.as_deref()).await,
     }
 }
 

@@ -1,0 +1,207 @@
+//! The control API over HTTP, `/_emulator/...`, JSON in and out; the routes are listed in
+//! `docs/emulator.md` ("Control API and fault knobs").
+//!
+//! Invariants: no authentication (the emulator binds loopback only); every change is made
+//! under one store lock; answers never contain a secret, token or password.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::{PREFIX, Protocol};
+use crate::server::Shared;
+use crate::store::State;
+
+/// Largest control request body.
+const MAX_BODY: usize = 64 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Latency {
+    ms: u64,
+    #[serde(default)]
+    protocol: Option<Protocol>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rate {
+    protocol: Protocol,
+    #[serde(default = "default_status")]
+    status: u16,
+    rate: f64,
+}
+
+fn default_status() -> u16 {
+    500
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Seed {
+    seed: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Count {
+    count: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Throttle {
+    mailbox: String,
+    seconds: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientId {
+    client_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Lifetime {
+    seconds: i64,
+}
+
+fn answer(status: StatusCode, body: Value) -> Response {
+    (status, Json(body)).into_response()
+}
+
+fn bad(message: impl Into<String>) -> Response {
+    answer(StatusCode::BAD_REQUEST, json!({"error": message.into()}))
+}
+
+fn done() -> Response {
+    answer(StatusCode::OK, json!({"ok": true}))
+}
+
+/// Serves one control request.
+pub(super) async fn serve(shared: &Shared, request: Request) -> Response {
+    let method = request.method().clone();
+    let path = request
+        .uri()
+        .path()
+        .strip_prefix(PREFIX)
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
+    let bytes = match axum::body::to_bytes(request.into_body(), MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => return bad("the body is larger than 64 KiB"),
+    };
+    let mut state = shared.store.lock();
+    match (method, path.as_str()) {
+        (Method::GET, "/requests") => {
+            let counts = state.control.counts();
+            let total: u64 = counts.iter().map(|c| c.count).sum();
+            answer(StatusCode::OK, json!({"total": total, "requests": counts}))
+        }
+        (Method::DELETE, "/requests") => {
+            state.control.counts.clear();
+            done()
+        }
+        (Method::GET, "/faults") => answer(StatusCode::OK, state.control.faults_json()),
+        (Method::DELETE, "/faults") => {
+            state.control.clear();
+            done()
+        }
+        (Method::PUT, "/latency") => with(&bytes, |l: Latency| {
+            state
+                .control
+                .set_latency(l.protocol, Duration::from_millis(l.ms));
+            done()
+        }),
+        (Method::PUT, "/error-rate") => with(&bytes, |r: Rate| {
+            match state.control.set_rate(r.protocol, r.status, r.rate) {
+                Ok(()) => done(),
+                Err(e) => bad(e.to_string()),
+            }
+        }),
+        (Method::PUT, "/seed") => with(&bytes, |s: Seed| {
+            state.control.reseed(s.seed);
+            done()
+        }),
+        (Method::POST, "/drop-connections") => with(&bytes, |c: Count| {
+            state.control.drop_next = c.count;
+            done()
+        }),
+        (Method::POST, "/throttle") => with(&bytes, |t: Throttle| throttle(&mut state, &t)),
+        (Method::POST, "/expire-delta-tokens") => {
+            state.graph.expire_delta_tokens();
+            done()
+        }
+        (Method::POST, "/expire-sync-states") => {
+            state.control.expire_sync_states();
+            done()
+        }
+        (Method::POST, "/expire-client-secret") => with(&bytes, |c: ClientId| {
+            expire_secrets(&mut state, &c.client_id)
+        }),
+        (Method::PUT, "/token-lifetime") => with(&bytes, |l: Lifetime| {
+            if l.seconds < 1 {
+                return bad("seconds must be at least 1");
+            }
+            state.token_lifetime = chrono::Duration::seconds(l.seconds);
+            done()
+        }),
+        _ => answer(
+            StatusCode::NOT_FOUND,
+            json!({"error": "no such control route; see docs/emulator.md, \"Control API\""}),
+        ),
+    }
+}
+
+/// Parses the JSON body and runs `f`, or answers 400 naming what is wrong.
+fn with<T: DeserializeOwned>(bytes: &[u8], f: impl FnOnce(T) -> Response) -> Response {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => f(value),
+        Err(e) => bad(format!("body: {e}")),
+    }
+}
+
+fn throttle(state: &mut State, t: &Throttle) -> Response {
+    let found = state.org.tenants.iter().find_map(|x| x.mailbox(&t.mailbox));
+    match found.map(|m| m.id.clone()) {
+        Some(id) => {
+            state.graph.limits.throttle_now(&id, t.seconds);
+            done()
+        }
+        None => answer(
+            StatusCode::NOT_FOUND,
+            json!({"error": "no such mailbox (give its id, UPN or address)"}),
+        ),
+    }
+}
+
+fn expire_secrets(state: &mut State, client_id: &str) -> Response {
+    let now = Utc::now();
+    let apps = state
+        .org
+        .tenants
+        .iter_mut()
+        .flat_map(|t| t.apps.iter_mut())
+        .filter(|a| a.client_id.eq_ignore_ascii_case(client_id));
+    let mut found = false;
+    for app in apps {
+        found = true;
+        app.secrets
+            .iter_mut()
+            .for_each(|s| s.expires = s.expires.min(now));
+    }
+    if found {
+        done()
+    } else {
+        answer(StatusCode::NOT_FOUND, json!({"error": "no such client id"}))
+    }
+}
