@@ -188,6 +188,9 @@ fn build_sync(r: &mut Resolver<'_>, d: SyncConfig) -> SyncConfig {
             .text("sync.contact_folder", checks::display_name)
             .unwrap_or(d.contact_folder),
         task_list: r.text("sync.task_list", checks::display_name),
+        time_zone: r
+            .text("sync.time_zone", checks::time_zone)
+            .unwrap_or(d.time_zone),
     }
 }
 

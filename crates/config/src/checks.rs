@@ -148,6 +148,18 @@ pub(crate) fn display_name(value: &str) -> Result<String, String> {
     }
 }
 
+/// A time zone by IANA or Windows name (`Europe/Berlin`, `W. Europe Standard Time`).
+pub(crate) fn time_zone(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    match exsync_model::TimeZoneName::new(value) {
+        Ok(_) => Ok(value.to_owned()),
+        Err(_) => Err(
+            "must be an IANA time zone (\"Europe/Berlin\") or a Windows one (\"W. Europe Standard Time\")"
+                .to_owned(),
+        ),
+    }
+}
+
 /// A user name for EWS: not blank, one line.
 pub(crate) fn user_name(value: &str) -> Result<String, String> {
     let value = value.trim();

@@ -127,6 +127,8 @@ pub struct SyncConfig {
     pub contact_folder: String,
     /// Name of the To Do list tasks go to; `None` = the user's default list.
     pub task_list: Option<String>,
+    /// The business application's time zone (IANA or Windows name).
+    pub time_zone: String,
 }
 
 impl Default for SyncConfig {
@@ -142,6 +144,7 @@ impl Default for SyncConfig {
             mass_delete_guard: MassDeleteGuard::default(),
             contact_folder: "Company addresses".to_owned(),
             task_list: None,
+            time_zone: "Europe/Berlin".to_owned(),
         }
     }
 }

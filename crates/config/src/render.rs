@@ -143,6 +143,7 @@ impl Config {
             "sync.mass_delete_guard_min_items" => plain(y.mass_delete_guard.min_items),
             "sync.contact_folder" => text(&y.contact_folder),
             "sync.task_list" => optional(y.task_list.as_deref(), "the user's default To Do list"),
+            "sync.time_zone" => text(&y.time_zone),
             "exchange.kind" => text(self.exchange.kind().as_str()),
             "exchange.mailbox_addressing" => text(self.exchange.mailbox_addressing.as_str()),
             "logging.level" => text(l.level.as_str()),

@@ -1,17 +1,20 @@
 //! Seed files: an [`Organisation`] (tenants, apps with secrets, certificates and permissions,
-//! mailboxes, the EWS account) and the mailboxes' first calendar items, read from JSON
+//! mailboxes, the EWS account) and the mailboxes' first items (calendar items and series,
+//! tasks, contacts; see [`items`] and [`folder_items`]), read from JSON or TOML by the file's extension
 //! (`exsync emulator --seed FILE`; the format is in `docs/emulator.md`, "Seed files").
 //!
 //! Invariants: a seed is checked whole before anything is served; every error names the field
 //! (`tenants[0].apps[1].secrets[0].expires`) and the fix, and never contains a value from the
 //! file (a secret or password could be in it); `Debug` of a seed redacts secrets.
 
+mod folder_items;
+mod items;
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use exsync_model::{Appointment, TimeZoneName, ZonedDateTime};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use crate::ids;
@@ -55,13 +58,15 @@ fn field(field: impl Into<String>, fix: impl Into<String>) -> SeedError {
     }
 }
 
-/// A loaded seed: the organisation and the calendar items to create in its mailboxes.
+/// A loaded seed: the organisation and the items to create in its mailboxes.
 #[derive(Clone)]
 pub struct Seed {
     /// Who exists and who may do what.
     pub organisation: Organisation,
-    /// Items per mailbox object id, in file order.
+    /// Calendar items per mailbox object id, in file order.
     pub events: Vec<(String, NewEvent)>,
+    /// Tasks and contacts, in file order.
+    folder_items: Vec<folder_items::FolderItem>,
 }
 
 impl fmt::Debug for Seed {
@@ -70,6 +75,7 @@ impl fmt::Debug for Seed {
         f.debug_struct("Seed")
             .field("organisation", &self.organisation)
             .field("events", &self.events.len())
+            .field("tasks_and_contacts", &self.folder_items.len())
             .finish()
     }
 }
@@ -139,19 +145,11 @@ struct FileMailbox {
     mail: Option<String>,
     display_name: String,
     #[serde(default)]
-    events: Vec<FileEvent>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileEvent {
-    subject: String,
-    start: String,
-    end: String,
+    events: Vec<items::FileEvent>,
     #[serde(default)]
-    time_zone: Option<String>,
+    tasks: Vec<folder_items::FileTask>,
     #[serde(default)]
-    all_day: bool,
+    contacts: Vec<folder_items::FileContact>,
 }
 
 /// serde's message without anything between double quotes (values from the file).
@@ -183,15 +181,24 @@ fn instant(at: &str, text: &str) -> Result<DateTime<Utc>, SeedError> {
 }
 
 impl Seed {
-    /// Reads and checks a JSON seed file. Relative certificate paths are relative to the file.
+    /// Reads and checks a seed file: TOML when its name ends in `.toml`, else JSON. Relative
+    /// certificate paths are relative to the file.
     pub fn from_file(path: &Path) -> Result<Self, SeedError> {
         let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
             path: path.to_owned(),
             source,
         })?;
-        let file: FileSeed = serde_json::from_str(&text).map_err(|e| SeedError::Syntax {
+        let is_toml = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        let parsed = if is_toml {
+            toml::from_str::<FileSeed>(&text).map_err(|e| toml_message(&text, &e))
+        } else {
+            serde_json::from_str::<FileSeed>(&text).map_err(|e| without_values(&e.to_string()))
+        };
+        let file = parsed.map_err(|message| SeedError::Syntax {
             path: path.to_owned(),
-            message: without_values(&e.to_string()),
+            message,
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         Self::build(file, dir)
@@ -203,9 +210,11 @@ impl Seed {
         }
         let mut organisation = Organisation::default();
         let mut events = Vec::new();
+        let mut folder_items = Vec::new();
         for (t, ft) in file.tenants.into_iter().enumerate() {
             let at = format!("tenants[{t}]");
-            let (tenant, tenant_events) = tenant(&at, ft, dir)?;
+            let (tenant, tenant_events, tenant_items) = tenant(&at, ft, dir)?;
+            folder_items.extend(tenant_items);
             if organisation.tenant(&tenant.id).is_some()
                 || organisation.tenant(&tenant.domain).is_some()
             {
@@ -230,13 +239,33 @@ impl Seed {
         Ok(Self {
             organisation,
             events,
+            folder_items,
         })
     }
 }
 
-type TenantEvents = Vec<(String, NewEvent)>;
+/// A TOML error without the source snippet (it could show a secret): message and position.
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let position = e.span().map(|span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        format!(" at line {line} column {column}")
+    });
+    format!(
+        "{}{}",
+        without_values(e.message().trim()),
+        position.unwrap_or_default()
+    )
+}
 
-fn tenant(at: &str, ft: FileTenant, dir: &Path) -> Result<(Tenant, TenantEvents), SeedError> {
+type TenantItems = (
+    Tenant,
+    Vec<(String, NewEvent)>,
+    Vec<folder_items::FolderItem>,
+);
+
+fn tenant(at: &str, ft: FileTenant, dir: &Path) -> Result<TenantItems, SeedError> {
     if ft.domain.trim().is_empty() {
         return Err(field(format!("{at}.domain"), "give the tenant's domain"));
     }
@@ -248,6 +277,7 @@ fn tenant(at: &str, ft: FileTenant, dir: &Path) -> Result<(Tenant, TenantEvents)
     }
     let mut mailboxes: Vec<Mailbox> = Vec::new();
     let mut events = Vec::new();
+    let mut folder_items = Vec::new();
     for (m, fm) in ft.mailboxes.into_iter().enumerate() {
         let at = format!("{at}.mailboxes[{m}]");
         if !fm.user_principal_name.contains('@') {
@@ -268,7 +298,16 @@ fn tenant(at: &str, ft: FileTenant, dir: &Path) -> Result<(Tenant, TenantEvents)
             return Err(field(at, "another mailbox has this id, UPN or address"));
         }
         for (e, fe) in fm.events.into_iter().enumerate() {
-            events.push((mailbox.id.clone(), event(&format!("{at}.events[{e}]"), fe)?));
+            let event = items::event(&format!("{at}.events[{e}]"), fe)?;
+            events.push((mailbox.id.clone(), event));
+        }
+        for (i, ft) in fm.tasks.into_iter().enumerate() {
+            let at = format!("{at}.tasks[{i}]");
+            folder_items.push(folder_items::task(&at, &mailbox.id, ft)?);
+        }
+        for (i, fc) in fm.contacts.into_iter().enumerate() {
+            let at = format!("{at}.contacts[{i}]");
+            folder_items.push(folder_items::contact(&at, &mailbox.id, fc)?);
         }
         mailboxes.push(mailbox);
     }
@@ -286,7 +325,7 @@ fn tenant(at: &str, ft: FileTenant, dir: &Path) -> Result<(Tenant, TenantEvents)
             password: ft.ews_account.password,
         },
     };
-    Ok((tenant, events))
+    Ok((tenant, events, folder_items))
 }
 
 fn app(at: &str, fa: FileApp, dir: &Path, mailboxes: &[Mailbox]) -> Result<App, SeedError> {
@@ -354,61 +393,17 @@ fn app(at: &str, fa: FileApp, dir: &Path, mailboxes: &[Mailbox]) -> Result<App, 
     })
 }
 
-fn event(at: &str, fe: FileEvent) -> Result<NewEvent, SeedError> {
-    let zone_name = fe.time_zone.unwrap_or_else(|| "UTC".to_owned());
-    let zone = TimeZoneName::new(zone_name).map_err(|_| {
-        field(
-            format!("{at}.time_zone"),
-            "unknown zone; give an IANA or Windows name such as Europe/Berlin",
-        )
-    })?;
-    let appointment = if fe.all_day {
-        let day = |name: &str, text: &str| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                field(
-                    format!("{at}.{name}"),
-                    "an all-day event needs a date such as 2026-03-02",
-                )
-            })
-        };
-        let (start, end) = (day("start", &fe.start)?, day("end", &fe.end)?);
-        Appointment::all_day(fe.subject, start, end)
-    } else {
-        let time = |name: &str, text: &str| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").map_err(|_| {
-                field(
-                    format!("{at}.{name}"),
-                    "needs a wall-clock time such as 2026-03-02T09:00:00 (zone in time_zone)",
-                )
-            })
-        };
-        let (start, end) = (time("start", &fe.start)?, time("end", &fe.end)?);
-        Appointment::timed(
-            fe.subject,
-            ZonedDateTime::new(start, zone.clone()),
-            ZonedDateTime::new(end, zone.clone()),
-        )
-    };
-    appointment
-        .validate()
-        .map_err(|e| field(at, format!("{e}")))?;
-    Ok(NewEvent {
-        appointment,
-        start_zone: zone.clone(),
-        end_zone: zone,
-        transaction: None,
-    })
-}
-
 impl Organisation {
-    /// The organisation of a JSON seed file (its items are left out; see [`Seed`]).
+    /// The organisation of a seed file (its items are left out; see [`Seed`]).
     pub fn from_seed_file(path: &Path) -> Result<Organisation, SeedError> {
         Seed::from_file(path).map(|s| s.organisation)
     }
 }
 
 impl EmulatorHandle {
-    /// Creates a seed's calendar items in the running emulator's mailboxes; returns how many.
+    /// Creates a seed's calendar items, tasks and contacts in the running emulator's
+    /// mailboxes (named task lists and contact folders are created when missing); returns how
+    /// many items were created.
     pub fn load_seed_items(&self, seed: &Seed) -> usize {
         let mut state = self.store().lock();
         let now = Utc::now() - Duration::seconds(1);
@@ -416,6 +411,24 @@ impl EmulatorHandle {
         for (mailbox_id, new) in &seed.events {
             if let Some(data) = state.mailboxes.get_mut(mailbox_id)
                 && let Created::New(_) = data.create(new.clone(), now)
+            {
+                created += 1;
+            }
+        }
+        for item in &seed.folder_items {
+            let Some(data) = state.mailboxes.get_mut(&item.mailbox_id) else {
+                continue;
+            };
+            let mut set = data.folder_set(item.kind);
+            let folder = match &item.folder {
+                None => set.default_folder().map(|f| f.id.clone()),
+                Some(name) => match set.folder_named(name) {
+                    Some(f) => Some(f.id.clone()),
+                    None => Some(set.add_folder(name, None).id.clone()),
+                },
+            };
+            if let Some(folder) = folder
+                && set.create(&folder, item.fields.clone(), now).is_some()
             {
                 created += 1;
             }

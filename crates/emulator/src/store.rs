@@ -1,10 +1,12 @@
-//! The emulator's one in-memory store: the organisation, every mailbox's items, issued tokens
-//! and the knobs tests turn. Graph serves from it now; EWS will serve from the same store, so
-//! an item written through one protocol is seen by the other.
+//! The emulator's one in-memory store: the organisation, every mailbox's items (calendar items
+//! here, tasks and contacts with their folders in [`folders`]), issued tokens and the knobs tests
+//! turn. Graph and EWS both serve from it, so an item written through one protocol is seen by the
+//! other.
 //!
-//! Invariants: each mailbox has a change sequence that only grows; every write to an item
-//! (create, update, delete) takes the next number, gives the item a fresh change key and sets
-//! its `last_modified`; a deletion leaves a tombstone with its number (for delta later).
+//! Invariants: each mailbox has one change sequence that only grows, shared by all its items;
+//! every write to an item (create, update, delete) takes the next number, gives the item a fresh
+//! change key and sets its `last_modified`; a deletion leaves a tombstone with its number (for
+//! Graph delta and EWS SyncFolderItems).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +14,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Duration, Utc};
 use exsync_model::{Appointment, TimeZoneName};
 
+pub(crate) mod folders;
+
+use self::folders::{Folder, FolderSet, Item, Kind};
 use crate::auth::TokenRegistry;
 use crate::ids;
 use crate::org::Organisation;
@@ -73,13 +78,29 @@ impl Store {
     }
 }
 
-/// The items of one mailbox.
-#[derive(Debug, Default)]
+/// The items of one mailbox: calendar items, task folders and contact folders, all on one
+/// change sequence.
+#[derive(Debug)]
 pub struct MailboxData {
     events: BTreeMap<String, StoredEvent>,
     removed: Vec<Tombstone>,
     transactions: HashMap<String, (String, serde_json::Value)>,
     change_seq: u64,
+    task_folders: Vec<Folder>,
+    contact_folders: Vec<Folder>,
+}
+
+impl Default for MailboxData {
+    fn default() -> Self {
+        Self {
+            events: BTreeMap::new(),
+            removed: Vec::new(),
+            transactions: HashMap::new(),
+            change_seq: 0,
+            task_folders: folders::default_folders(Kind::TodoLists),
+            contact_folders: folders::default_folders(Kind::ContactFolders),
+        }
+    }
 }
 
 /// A calendar item as stored: the domain appointment plus Exchange's bookkeeping.
@@ -242,6 +263,34 @@ impl MailboxData {
     pub fn tombstones(&self) -> &[Tombstone] {
         &self.removed
     }
+
+    /// The task folders or contact folders, default first.
+    pub(crate) fn folders(&self, kind: Kind) -> &[Folder] {
+        match kind {
+            Kind::TodoLists => &self.task_folders,
+            Kind::ContactFolders => &self.contact_folders,
+        }
+    }
+
+    /// The task folders or contact folders, writable; writes take this mailbox's sequence.
+    pub(crate) fn folder_set(&mut self, kind: Kind) -> FolderSet<'_> {
+        let folders = match kind {
+            Kind::TodoLists => &mut self.task_folders,
+            Kind::ContactFolders => &mut self.contact_folders,
+        };
+        FolderSet {
+            seq: &mut self.change_seq,
+            folders,
+        }
+    }
+
+    /// The task or contact with this id, with its kind and folder.
+    pub(crate) fn folder_item(&self, id: &str) -> Option<(Kind, &Folder, &Item)> {
+        [Kind::TodoLists, Kind::ContactFolders]
+            .into_iter()
+            .flat_map(|kind| self.folders(kind).iter().map(move |f| (kind, f)))
+            .find_map(|(kind, f)| f.items.get(id).map(|item| (kind, f, item)))
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +336,37 @@ mod tests {
                 .update(&a.id, b.appointment, b.start_zone, b.end_zone, now)
                 .is_none()
         );
+    }
+
+    #[test]
+    fn tasks_contacts_and_events_share_one_change_sequence() {
+        let mut mailbox = MailboxData::default();
+        let now = Utc::now();
+        let Created::New(event) = mailbox.create(new_event("a", None), now) else {
+            panic!("not created")
+        };
+        let list = mailbox.folders(Kind::TodoLists)[0].id.clone();
+        let task = mailbox
+            .folder_set(Kind::TodoLists)
+            .create(&list, serde_json::Map::new(), now)
+            .expect("default list");
+        let root = mailbox.folders(Kind::ContactFolders)[0].id.clone();
+        let contact = mailbox
+            .folder_set(Kind::ContactFolders)
+            .create(&root, serde_json::Map::new(), now)
+            .expect("root folder");
+        assert_eq!(
+            (event.change_seq, task.change_seq, contact.change_seq),
+            (1, 2, 3)
+        );
+        assert_eq!(mailbox.change_seq(), 3);
+        let (kind, folder, found) = mailbox.folder_item(&contact.id).expect("found");
+        assert_eq!(
+            (kind, folder.id.as_str()),
+            (Kind::ContactFolders, root.as_str())
+        );
+        assert_eq!(found.change_key, contact.change_key);
+        assert!(mailbox.folder_item(&event.id).is_none());
     }
 
     #[test]

@@ -34,17 +34,35 @@ pub enum Command {
     Config(ConfigCommand),
     /// Work with the business integration database (schema, users, iCalendar/vCard files).
     Business(BusinessArgs),
+    /// Synchronise the business database with Exchange: one complete pass for every enabled
+    /// user (or one), then exit; non-zero when any item failed (after syncing all others).
+    Sync(SyncArgs),
     /// Serve the built-in Exchange emulator (Entra token endpoint, Microsoft Graph) with its
     /// sample organisation until stopped; prints one JSON line describing it on start.
     Emulator {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
         listen: std::net::SocketAddr,
-        /// JSON seed file with another organisation and its first calendar items (format:
-        /// docs/emulator.md, "Seed files"); without it the sample organisation is served.
+        /// Seed file (JSON, or TOML if named *.toml) with another organisation and its first
+        /// items: events and series, tasks, contacts (format: docs/emulator.md, "Seed files");
+        /// without it the sample organisation is served.
         #[arg(long, value_name = "FILE")]
         seed: Option<std::path::PathBuf>,
     },
+}
+
+/// `exsync sync ...`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Run one pass and exit (the daemon `exsync run` follows).
+    #[arg(long, required = true)]
+    pub once: bool,
+    /// Only this user (login name in the business application).
+    #[arg(long, value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Print what would be written, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `exsync config ...`

@@ -104,8 +104,9 @@ fn convert(ctx: &Ctx<'_>, format: &str, id: &str, mailbox: &str) -> Result<Strin
         attrs: vec![("Id".to_owned(), ews.clone())],
         ..Element::default()
     };
-    let known =
-        ids::folder_name(&ctx.mailbox.id, &ews).is_some() || ids::resolve(ctx.data, &item).is_ok();
+    let known = ids::folder_name(&ctx.mailbox.id, &ews).is_some()
+        || ids::resolve(ctx.data, &item).is_ok()
+        || ctx.data.folder_item(&ews).is_some();
     if known {
         Ok(ews)
     } else {

@@ -2,6 +2,9 @@
 //! tombstone for SyncFolderItems and Graph; one occurrence (`OccurrenceItemId` or an
 //! occurrence's `ItemId`) is cancelled in its series
 //! (https://learn.microsoft.com/exchange/client-developer/web-service-reference/deleteitem-operation).
+//! Tasks and contacts are removed from their folder (tombstone there); a task needs
+//! `AffectedTaskOccurrences` ("required when tasks are deleted", DeleteItemType on Microsoft
+//! Learn), a calendar item `SendMeetingCancellations`, a contact neither.
 //!
 //! Invariant: cancelling an occurrence is a write to its master (new change key), and drops
 //! whatever that occurrence had changed.
@@ -10,9 +13,11 @@ use chrono::Utc;
 
 use super::Ctx;
 use super::error::{EwsError, ItemError};
+use super::folder_item;
 use super::ids::{self, Target};
 use super::messages;
 use super::xml::{Element, Writer};
+use crate::store::folders::Kind;
 
 /// Runs the operation; returns the response messages.
 pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
@@ -37,8 +42,29 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
         .map(|c| c.children.as_slice())
         .filter(|c| !c.is_empty())
         .ok_or_else(|| EwsError::schema("the element 'ItemIds' is missing or empty"))?;
+    let task_occurrences = op.attr("AffectedTaskOccurrences");
+    if task_occurrences.is_some_and(|v| !matches!(v, "AllOccurrences" | "SpecifiedOccurrenceOnly"))
+    {
+        return Err(EwsError::schema(
+            "AffectedTaskOccurrences has an invalid value",
+        ));
+    }
     let mut w = Writer::new();
     for el in refs {
+        if let Some((kind, folder, item)) = folder_item::lookup(ctx, el) {
+            let done = if kind == Kind::TodoLists && task_occurrences.is_none() {
+                Err(ItemError::new(
+                    "ErrorAffectedTaskOccurrencesRequired",
+                    "AffectedTaskOccurrences attribute is required for task items.",
+                ))
+            } else if ctx.data.folder_set(kind).delete(&folder, &item.id) {
+                Ok(())
+            } else {
+                Err(ItemError::not_found())
+            };
+            messages::write(&mut w, "DeleteItemResponseMessage", done, |_, ()| {});
+            continue;
+        }
         let done = if cancellations.is_none() {
             Err(ItemError::new(
                 "ErrorSendMeetingCancellationsRequired",

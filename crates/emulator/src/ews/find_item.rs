@@ -1,6 +1,8 @@
 //! FindItem on the calendar: a `CalendarView` (occurrences expanded, masters left out, as Graph's
 //! calendarView), an `IndexedPageItemView` or no view (masters and single items)
-//! (https://learn.microsoft.com/exchange/client-developer/web-service-reference/finditem-operation).
+//! (https://learn.microsoft.com/exchange/client-developer/web-service-reference/finditem-operation);
+//! on a task or contact folder: its tasks or contacts by creation, paged the same way (a
+//! `CalendarView` there is refused).
 //!
 //! Invariants: a calendar view lists items by start, a paged list by creation; cancelled
 //! occurrences never appear; `IncludesLastItemInRange` is false exactly when items were left
@@ -12,13 +14,16 @@ use super::Ctx;
 use super::calendar_item::{self, View, instants, item_view, occurrence_view};
 use super::draft::{Stamp, parse_stamp};
 use super::error::{EwsError, ItemError};
+use super::folder_item::{self, Place};
 use super::folders;
 use super::messages;
 use super::shape::Shape;
 use super::xml::{Element, Writer};
 
-struct Page<'a> {
-    items: Vec<View<'a>>,
+use crate::store::folders::{Item, Kind};
+
+struct Page<T> {
+    items: Vec<T>,
     total: usize,
     complete: bool,
     offset: Option<usize>,
@@ -78,13 +83,35 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
     };
     let mut w = Writer::new();
     for parent in parents {
-        let found = folders::calendar(ctx.mailbox, parent).and_then(|()| {
+        let place = folder_item::resolve(ctx, parent).and_then(|place| {
             if op.child("Restriction").is_some() {
                 return Err(ItemError::new(
                     "ErrorUnsupportedQueryFilter",
                     "The emulator does not evaluate restrictions.",
                 ));
             }
+            Ok(place)
+        });
+        if let Ok(Place::Store(kind, folder)) = &place {
+            let found = if window.is_some() {
+                Err(ItemError::new(
+                    "ErrorInvalidOperation",
+                    "A CalendarView needs a calendar folder.",
+                ))
+            } else {
+                let all: Vec<Item> = ctx
+                    .data
+                    .folders(*kind)
+                    .iter()
+                    .find(|f| f.id == *folder)
+                    .map(|f| f.items_in_order().cloned().collect())
+                    .unwrap_or_default();
+                Ok(page(all, max, offset, from_end, true))
+            };
+            write_store_page(&mut w, ctx, *kind, folder, found, &shape);
+            continue;
+        }
+        let found = place.and_then(|_| {
             let all = match window {
                 Some((s, e)) => expand(ctx, s, e)?,
                 None => ctx.data.events().into_iter().map(item_view).collect(),
@@ -92,20 +119,7 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
             Ok(page(all, max, offset, from_end, window.is_none()))
         });
         messages::write(&mut w, "FindItemResponseMessage", found, |w, page| {
-            let total = page.total.to_string();
-            let offset = page.offset.map(|o| o.to_string());
-            let mut attrs = vec![
-                ("TotalItemsInView", total.as_str()),
-                (
-                    "IncludesLastItemInRange",
-                    if page.complete { "true" } else { "false" },
-                ),
-            ];
-            if let Some(o) = &offset {
-                attrs.insert(0, ("IndexedPagingOffset", o.as_str()));
-            }
-            w.open("m:RootFolder", &attrs);
-            w.open("t:Items", &[]);
+            root_folder(w, &page);
             for view in &page.items {
                 calendar_item::write(w, view, &shape, ctx.mailbox);
             }
@@ -116,13 +130,48 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
     Ok(w.finish())
 }
 
-fn page(
-    mut all: Vec<View<'_>>,
+fn root_folder<T>(w: &mut Writer, page: &Page<T>) {
+    let total = page.total.to_string();
+    let offset = page.offset.map(|o| o.to_string());
+    let mut attrs = vec![
+        ("TotalItemsInView", total.as_str()),
+        (
+            "IncludesLastItemInRange",
+            if page.complete { "true" } else { "false" },
+        ),
+    ];
+    if let Some(o) = &offset {
+        attrs.insert(0, ("IndexedPagingOffset", o.as_str()));
+    }
+    w.open("m:RootFolder", &attrs);
+    w.open("t:Items", &[]);
+}
+
+fn write_store_page(
+    w: &mut Writer,
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    folder: &str,
+    found: Result<Page<Item>, ItemError>,
+    shape: &Shape,
+) {
+    messages::write(w, "FindItemResponseMessage", found, |w, page| {
+        root_folder(w, &page);
+        for item in &page.items {
+            folder_item::write_item(w, ctx, kind, folder, item, shape);
+        }
+        w.close("t:Items");
+        w.close("m:RootFolder");
+    });
+}
+
+fn page<T>(
+    mut all: Vec<T>,
     max: Option<usize>,
     offset: usize,
     from_end: bool,
     indexed: bool,
-) -> Page<'_> {
+) -> Page<T> {
     let total = all.len();
     let start = if from_end {
         total.saturating_sub(offset + max.unwrap_or(total))
@@ -134,7 +183,7 @@ fn page(
     } else {
         max.map_or(total, |m| (start + m).min(total))
     };
-    let items: Vec<View<'_>> = all.drain(start..end.max(start)).collect();
+    let items: Vec<T> = all.drain(start..end.max(start)).collect();
     let complete = if from_end { start == 0 } else { end >= total };
     let next = if from_end { total - start } else { end };
     Page {

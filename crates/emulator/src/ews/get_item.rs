@@ -1,4 +1,5 @@
-//! GetItem: calendar items, series masters and occurrences by id, in the requested shape
+//! GetItem: calendar items, series masters and occurrences, tasks and contacts by id, in the
+//! requested shape
 //! (https://learn.microsoft.com/exchange/client-developer/web-service-reference/getitem-operation).
 //!
 //! Invariant: one `GetItemResponseMessage` per requested id, in request order; an unknown id
@@ -7,6 +8,7 @@
 use super::Ctx;
 use super::calendar_item::{self, target_view};
 use super::error::EwsError;
+use super::folder_item;
 use super::ids;
 use super::messages;
 use super::shape::Shape;
@@ -22,6 +24,14 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
         .ok_or_else(|| EwsError::schema("the element 'ItemIds' is missing or empty"))?;
     let mut w = Writer::new();
     for el in refs {
+        if let Some((kind, folder, item)) = folder_item::lookup(ctx, el) {
+            messages::success(&mut w, "GetItemResponseMessage", |w| {
+                w.open("m:Items", &[]);
+                folder_item::write_item(w, ctx, kind, &folder, &item, &shape);
+                w.close("m:Items");
+            });
+            continue;
+        }
         let view = ids::resolve(ctx.data, el).and_then(|r| target_view(ctx.data, &r.target));
         messages::write(&mut w, "GetItemResponseMessage", view, |w, view| {
             w.open("m:Items", &[]);

@@ -8,25 +8,37 @@
 
 mod auth;
 mod calendar_item;
+mod contact_item;
 mod convert_id;
+mod create_folder;
 mod create_item;
 mod delete_item;
 mod draft;
 mod envelope;
 mod error;
+mod find_folder;
 mod find_item;
+mod folder_item;
+mod folder_restriction;
+mod folder_view;
 mod folders;
+mod get_events;
 mod get_folder;
 mod get_item;
 mod ids;
+mod mailbox_ews;
 mod messages;
+mod notifications;
 mod recurrence;
 mod shape;
+mod subscribe;
 mod sync_folder_items;
+mod task_item;
 mod throttle;
 mod update_item;
 mod xml;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use axum::body::Body;
@@ -44,8 +56,6 @@ use crate::store::MailboxData;
 /// Real EWS operations the emulator does not serve (answered `ErrorInvalidOperation`, not as a
 /// schema violation).
 const UNSERVED: &[&str] = &[
-    "FindFolder",
-    "CreateFolder",
     "DeleteFolder",
     "UpdateFolder",
     "MoveFolder",
@@ -62,9 +72,6 @@ const UNSERVED: &[&str] = &[
     "DeleteAttachment",
     "ResolveNames",
     "ExpandDL",
-    "Subscribe",
-    "Unsubscribe",
-    "GetEvents",
     "GetStreamingEvents",
     "GetServerTimeZones",
     "GetUserAvailability",
@@ -95,6 +102,10 @@ pub struct EwsState {
     capture_dir: Option<PathBuf>,
     captured: u64,
     concurrency: throttle::Concurrency,
+    /// Created folders and pull subscriptions, by mailbox id.
+    mailboxes: HashMap<String, mailbox_ews::MailboxEws>,
+    /// How far the EWS clock (subscription timeouts) runs ahead of the system clock.
+    clock_offset: chrono::Duration,
 }
 
 /// What an operation works on: the mailbox it acts in and that mailbox's items.
@@ -103,6 +114,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) mailbox: &'a Mailbox,
     /// Its items.
     pub(crate) data: &'a mut MailboxData,
+    /// Its EWS-only state: created folders, pull subscriptions.
+    pub(crate) ews: &'a mut mailbox_ews::MailboxEws,
+    /// The EWS clock's time of the request.
+    pub(crate) now: chrono::DateTime<chrono::Utc>,
 }
 
 impl EmulatorHandle {
@@ -112,6 +127,13 @@ impl EmulatorHandle {
     pub fn capture_ews(&self, dir: Option<PathBuf>) {
         let mut state = self.store().lock();
         state.ews.capture_dir = dir;
+    }
+
+    /// Moves the EWS clock (which times pull subscriptions out) `by` ahead; tests use it to
+    /// expire a subscription without waiting.
+    pub fn advance_ews_clock(&self, by: chrono::Duration) {
+        let mut state = self.store().lock();
+        state.ews.clock_offset += by;
     }
 }
 
@@ -212,15 +234,19 @@ fn handle(shared: &Shared, caller: &auth::Caller, text: &str) -> Handled {
     let request = envelope::parse(text).map_err(|e| ("Invalid".to_owned(), e))?;
     let operation = request.operation.name.clone();
     let failed = |e| (operation.clone(), e);
-    let mut state = shared.store.lock();
-    let mailbox = auth::target(&state, caller, request.impersonation.as_ref()).map_err(failed)?;
+    let mut guard = shared.store.lock();
+    let state = &mut *guard;
+    let mailbox = auth::target(state, caller, request.impersonation.as_ref()).map_err(failed)?;
     let data = state
         .mailboxes
         .get_mut(&mailbox.id)
         .ok_or_else(|| failed(EwsError::no_mailbox(&mailbox.mail)))?;
+    let now = chrono::Utc::now() + state.ews.clock_offset;
     let mut ctx = Ctx {
         mailbox: &mailbox,
         data,
+        ews: state.ews.mailboxes.entry(mailbox.id.clone()).or_default(),
+        now,
     };
     let op = &request.operation;
     let messages = match operation.as_str() {
@@ -232,6 +258,11 @@ fn handle(shared: &Shared, caller: &auth::Caller, text: &str) -> Handled {
         "DeleteItem" => delete_item::run(&mut ctx, op),
         "SyncFolderItems" => sync_folder_items::run(&mut ctx, op),
         "ConvertId" => convert_id::run(&mut ctx, op),
+        "FindFolder" => find_folder::run(&mut ctx, op),
+        "CreateFolder" => create_folder::run(&mut ctx, op),
+        "Subscribe" => subscribe::run(&mut ctx, op),
+        "Unsubscribe" => subscribe::unsubscribe(&mut ctx, op),
+        "GetEvents" => get_events::run(&mut ctx, op),
         other if UNSERVED.contains(&other) => Err(EwsError::Fault {
             code: "ErrorInvalidOperation",
             message: format!("The emulator does not serve the EWS operation {other}."),

@@ -1,5 +1,6 @@
-//! SyncFolderItems on the calendar: the changes since an opaque `SyncState`, at most
-//! `MaxChangesReturned` (1..512) at a time, as `Create`/`Update`/`Delete`
+//! SyncFolderItems on the calendar, a task folder or a contact folder: the changes since an
+//! opaque `SyncState`, at most `MaxChangesReturned` (1..512) at a time, as
+//! `Create`/`Update`/`Delete`
 //! (https://learn.microsoft.com/exchange/client-developer/web-service-reference/syncfolderitems-operation).
 //!
 //! Invariants: a sync state names the mailbox and a position in its change sequence; it is only
@@ -10,11 +11,12 @@
 use super::Ctx;
 use super::calendar_item::{self, item_view};
 use super::error::{EwsError, ItemError};
-use super::folders;
+use super::folder_item::{self, Place};
 use super::messages;
 use super::shape::Shape;
 use super::xml::{Element, Writer};
 use crate::ids;
+use crate::store::folders::Kind;
 
 const STATE_MARK: &str = "exsync-ews-sync:";
 
@@ -60,28 +62,22 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
         .filter(|m| (1..=512).contains(m))
         .ok_or_else(|| EwsError::schema("MaxChangesReturned must be between 1 and 512"))?;
     let given = op.child_text("SyncState").filter(|s| !s.is_empty());
-    let found = folders::calendar(ctx.mailbox, folder).and_then(|()| {
+    let place = folder_item::resolve(ctx, folder);
+    let store_folder = match &place {
+        Ok(Place::Store(kind, id)) => Some((*kind, id.clone())),
+        _ => None,
+    };
+    let found = place.and_then(|place| {
         let current = ctx.data.change_seq();
         let since = match given {
             Some(s) => decode(&ctx.mailbox.id, s, current)?,
             None => 0,
         };
-        let mut changes: Vec<(u64, Change)> = Vec::new();
-        for e in ctx.data.events() {
-            if e.change_seq > since {
-                let change = if e.created_seq > since {
-                    Change::Create(e.id.clone())
-                } else {
-                    Change::Update(e.id.clone())
-                };
-                changes.push((e.change_seq, change));
-            }
-        }
-        for t in ctx.data.tombstones() {
-            if t.change_seq > since {
-                changes.push((t.change_seq, Change::Delete(t.id.clone())));
-            }
-        }
+        let changes = match place {
+            Place::Calendar => calendar_changes(ctx, since),
+            Place::Store(kind, id) => store_changes(ctx, kind, &id, since),
+        };
+        let mut changes = changes;
         changes.sort_by_key(|(seq, _)| *seq);
         let complete = changes.len() <= max;
         changes.truncate(max);
@@ -111,7 +107,14 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
                         } else {
                             "t:Update"
                         };
-                        if let Some(e) = ctx.data.event(id) {
+                        if let Some((kind, folder)) = &store_folder {
+                            let item = ctx.data.folders(*kind).iter().find(|f| f.id == *folder);
+                            if let Some(item) = item.and_then(|f| f.items.get(id)) {
+                                w.open(tag, &[]);
+                                folder_item::write_item(w, ctx, *kind, folder, item, &shape);
+                                w.close(tag);
+                            }
+                        } else if let Some(e) = ctx.data.event(id) {
                             w.open(tag, &[]);
                             calendar_item::write(w, &item_view(e), &shape, ctx.mailbox);
                             w.close(tag);
@@ -128,6 +131,52 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
         },
     );
     Ok(w.finish())
+}
+
+fn calendar_changes(ctx: &Ctx<'_>, since: u64) -> Vec<(u64, Change)> {
+    let mut changes: Vec<(u64, Change)> = Vec::new();
+    for e in ctx.data.events() {
+        if e.change_seq > since {
+            let change = if e.created_seq > since {
+                Change::Create(e.id.clone())
+            } else {
+                Change::Update(e.id.clone())
+            };
+            changes.push((e.change_seq, change));
+        }
+    }
+    for t in ctx.data.tombstones() {
+        if t.change_seq > since {
+            changes.push((t.change_seq, Change::Delete(t.id.clone())));
+        }
+    }
+    changes
+}
+
+fn store_changes(ctx: &Ctx<'_>, kind: Kind, folder: &str, since: u64) -> Vec<(u64, Change)> {
+    let Some(folder) = ctx.data.folders(kind).iter().find(|f| f.id == folder) else {
+        return Vec::new();
+    };
+    let mut changes: Vec<(u64, Change)> = folder
+        .items_in_order()
+        .filter(|i| i.change_seq > since)
+        .map(|i| {
+            let change = if i.created_seq > since {
+                Change::Create(i.id.clone())
+            } else {
+                Change::Update(i.id.clone())
+            };
+            (i.change_seq, change)
+        })
+        .collect();
+    changes.extend(
+        folder
+            .removed
+            .iter()
+            .filter(|(_, seq)| *seq > since)
+            .map(|(id, seq)| (*seq, Change::Delete(id.clone()))),
+    );
+    changes
 }
 
 #[cfg(test)]

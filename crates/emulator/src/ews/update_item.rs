@@ -5,7 +5,9 @@
 //! Invariants: a stale change key fails with `ErrorIrresolvableConflict` and changes nothing
 //! unless `ConflictResolution` is `AlwaysOverwrite` (`AutoResolve` is treated like
 //! `NeverOverwrite`: the emulator does not merge property by property); an occurrence records
-//! only what differs from its series, and writing it is a write to the master.
+//! only what differs from its series, and writing it is a write to the master. Tasks and
+//! contacts take the same field updates on their `t:Task` / `t:Contact` properties; all of an
+//! item's changes are one write (one change sequence number).
 
 use chrono::{NaiveDateTime, Utc};
 use exsync_model::{Appointment, OccurrenceOverride, When};
@@ -14,9 +16,12 @@ use super::Ctx;
 use super::calendar_item::target_view;
 use super::draft::Draft;
 use super::error::{EwsError, ItemError};
+use super::folder_item;
 use super::ids::{self, Target};
 use super::messages;
 use super::xml::{Element, Writer};
+use super::{contact_item, task_item};
+use crate::store::folders::{Item, Kind};
 
 /// Runs the operation; returns the response messages.
 pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
@@ -44,15 +49,27 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
         else {
             return Err(EwsError::schema("ItemChange needs an item id and Updates"));
         };
-        let done = update(ctx, reference, updates, overwrite);
-        messages::write(&mut w, "UpdateItemResponseMessage", done, |w, (id, key)| {
-            w.open("m:Items", &[]).open("t:CalendarItem", &[]);
-            w.empty("t:ItemId", &[("Id", &id), ("ChangeKey", &key)]);
-            w.close("t:CalendarItem").close("m:Items");
-            w.open("m:ConflictResults", &[])
-                .text("t:Count", "0")
-                .close("m:ConflictResults");
-        });
+        let done = match folder_item::lookup(ctx, reference) {
+            Some((kind, folder, item)) => {
+                let key = reference.attr("ChangeKey");
+                update_in_store(ctx, kind, &folder, &item, key, updates, overwrite)
+            }
+            None => update(ctx, reference, updates, overwrite)
+                .map(|(id, key)| ("t:CalendarItem", id, key)),
+        };
+        messages::write(
+            &mut w,
+            "UpdateItemResponseMessage",
+            done,
+            |w, (tag, id, key)| {
+                w.open("m:Items", &[]).open(tag, &[]);
+                w.empty("t:ItemId", &[("Id", &id), ("ChangeKey", &key)]);
+                w.close(tag).close("m:Items");
+                w.open("m:ConflictResults", &[])
+                    .text("t:Count", "0")
+                    .close("m:ConflictResults");
+            },
+        );
     }
     Ok(w.finish())
 }
@@ -137,6 +154,59 @@ fn update(
     };
     let stored = stored.ok_or_else(ItemError::not_found)?;
     Ok((result_id, stored.change_key))
+}
+
+fn update_in_store(
+    ctx: &mut Ctx<'_>,
+    kind: Kind,
+    folder: &str,
+    item: &Item,
+    change_key: Option<&str>,
+    updates: &Element,
+    overwrite: bool,
+) -> Result<(&'static str, String, String), ItemError> {
+    if change_key.is_some_and(|k| k != item.change_key) && !overwrite {
+        return Err(ItemError::conflict());
+    }
+    let element = match kind {
+        Kind::TodoLists => "Task",
+        Kind::ContactFolders => "Contact",
+    };
+    let mut fields = item.fields.clone();
+    for u in &updates.children {
+        match u.name.as_str() {
+            "SetItemField" | "AppendToItemField" => {
+                let values = u.child(element).ok_or_else(|| {
+                    ItemError::new(
+                        "ErrorInvalidOperation",
+                        format!("Only {element} fields can be set on this item."),
+                    )
+                })?;
+                for field in &values.children {
+                    match kind {
+                        Kind::TodoLists => task_item::apply(&mut fields, field)?,
+                        Kind::ContactFolders => contact_item::apply(&mut fields, field)?,
+                    }
+                }
+            }
+            "DeleteItemField" => {
+                let (uri, index) = folder_item::field_path(u).unwrap_or_default();
+                match kind {
+                    Kind::TodoLists => task_item::delete(&mut fields, &uri),
+                    Kind::ContactFolders => {
+                        contact_item::delete(&mut fields, &uri, index.as_deref())
+                    }
+                }
+            }
+            _ => return Err(ItemError::new("ErrorInvalidOperation", "Unknown update.")),
+        }
+    }
+    let stored = ctx
+        .data
+        .folder_set(kind)
+        .replace(folder, &item.id, fields, Utc::now())
+        .ok_or_else(ItemError::not_found)?;
+    Ok((folder_item::element(kind), stored.id, stored.change_key))
 }
 
 fn set_override(appointment: &mut Appointment, key: NaiveDateTime, diff: OccurrenceOverride) {

@@ -23,7 +23,7 @@ use super::convert::{self, OutZone};
 use super::error::GraphError;
 use super::events::{out_zone, page, respond};
 use super::wire::event::Event;
-use super::{Access, Prefer, authorize};
+use super::{Access, Prefer, authorize, query as options};
 use crate::org::Mailbox;
 use crate::server::Shared;
 use crate::store::{MailboxData, StoredEvent};
@@ -86,6 +86,7 @@ fn render_occurrence(
     let mut event = convert::render(master, &view, &occurrence.when, mailbox, zone);
     event.id = occurrence_id(&master.id, occurrence.original_start);
     event.series_master_id = Some(master.id.clone());
+    event.original_start = original_start_utc(master, occurrence.original_start);
     event.kind = if changed.is_some() {
         "exception"
     } else {
@@ -93,6 +94,23 @@ fn render_occurrence(
     }
     .to_owned();
     event
+}
+
+/// Graph's `originalStart` of the occurrence keyed `key` (wall clock in the series' zone):
+/// the UTC instant, `2027-03-15T08:00:00Z`. An all-day series' key is midnight of the date,
+/// given as UTC midnight (which of the two forms Exchange Online sends is not verified).
+fn original_start_utc(master: &StoredEvent, key: chrono::NaiveDateTime) -> Option<String> {
+    let series = master.appointment.series.as_ref()?;
+    let instant = match &master.appointment.when {
+        exsync_model::When::Timed { start, .. } => {
+            let zone = series.recurrence.time_zone.as_ref().unwrap_or(&start.zone);
+            exsync_model::ZonedDateTime::new(key, zone.clone())
+                .to_utc()
+                .ok()?
+        }
+        exsync_model::When::AllDay { .. } => key.and_utc(),
+    };
+    Some(instant.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 /// Applies what an occurrence changes to the series' view of it.
@@ -226,6 +244,23 @@ pub(crate) fn to_values(mut items: Vec<(DateTime<Utc>, Event)>) -> Result<Vec<Va
         })
 }
 
+/// One page of a view: ordered by start (or `$orderby`), trimmed to `$select`.
+fn collection(
+    items: Vec<(DateTime<Utc>, Event)>,
+    query: &HashMap<String, String>,
+    prefer: &Prefer,
+    context: String,
+    shared: &Shared,
+    uri: &axum::http::Uri,
+) -> Result<Value, GraphError> {
+    let mut values = to_values(items)?;
+    options::order_all(&mut values, query)?;
+    options::select_all(&mut values, query);
+    let context = options::context_with_select(context, query);
+    let next_base = format!("{}{}", shared.base_url, uri.path());
+    Ok(page(values, query, prefer, context, &next_base))
+}
+
 /// `GET /users/{user}/calendarView?startDateTime=...&endDateTime=...`.
 pub(crate) async fn calendar_view(
     State(shared): State<Shared>,
@@ -249,8 +284,7 @@ pub(crate) async fn calendar_view(
         "{}/v1.0/$metadata#users('{user}')/calendarView",
         shared.base_url
     );
-    let next_base = format!("{}{}", shared.base_url, uri.path());
-    let body = page(to_values(items)?, &query, &prefer, context, &next_base);
+    let body = collection(items, &query, &prefer, context, &shared, &uri)?;
     Ok(respond(StatusCode::OK, body, &prefer))
 }
 
@@ -284,8 +318,7 @@ pub(crate) async fn instances(
         "{}/v1.0/$metadata#users('{user}')/events('{id}')/instances",
         shared.base_url
     );
-    let next_base = format!("{}{}", shared.base_url, uri.path());
-    let body = page(to_values(items)?, &query, &prefer, context, &next_base);
+    let body = collection(items, &query, &prefer, context, &shared, &uri)?;
     Ok(respond(StatusCode::OK, body, &prefer))
 }
 

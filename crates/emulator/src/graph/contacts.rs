@@ -70,24 +70,6 @@ fn extra(item: &Item, folder: &str, out: &mut Map<String, Value>) {
     );
 }
 
-fn derive_display_name(fields: &mut Map<String, Value>) {
-    if fields.get("displayName").is_some_and(Value::is_string) {
-        return;
-    }
-    let part = |k: &str| {
-        fields
-            .get(k)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    let name = format!("{} {}", part("givenName"), part("surname"));
-    let name = name.trim();
-    if !name.is_empty() {
-        fields.insert("displayName".to_owned(), Value::String(name.to_owned()));
-    }
-}
-
 /// `contact`.
 pub(crate) static CONTACT: Resource = Resource {
     kind: Kind::ContactFolders,
@@ -104,7 +86,7 @@ pub(crate) static CONTACT: Resource = Resource {
     folders: "contactFolders",
     items: "contacts",
     extra,
-    on_create: derive_display_name,
+    on_create: crate::store::folders::derive_display_name,
 };
 
 fn render_folder(folder: &Folder, root: &str) -> Value {
@@ -127,7 +109,7 @@ pub(crate) async fn folders(
     };
     let mut state = shared.store.lock();
     let mailbox = authorize_in(&state, &headers, &user, access, Area::Contacts)?;
-    let set = state.graph.folders.set(&mailbox.id, Kind::ContactFolders);
+    let mut set = super::folders::set(&mut state.mailboxes, &mailbox.id, Kind::ContactFolders)?;
     let root = set
         .default_folder()
         .map(|f| f.id.clone())
@@ -177,7 +159,7 @@ pub(crate) async fn folder(
     let prefer = Prefer::from_headers(&headers);
     let mut state = shared.store.lock();
     let mailbox = authorize_in(&state, &headers, &user, Access::Read, Area::Contacts)?;
-    let set = state.graph.folders.set(&mailbox.id, Kind::ContactFolders);
+    let set = super::folders::set(&mut state.mailboxes, &mailbox.id, Kind::ContactFolders)?;
     let root = set
         .default_folder()
         .map(|f| f.id.clone())

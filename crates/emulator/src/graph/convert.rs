@@ -278,6 +278,7 @@ pub(crate) fn render(
         is_organizer,
         response_requested: true,
         series_master_id: None,
+        original_start: None,
         show_as: name_of(view.show_as, SHOW_AS).to_owned(),
         kind: if view.series.is_some() {
             "seriesMaster"

@@ -43,13 +43,20 @@ struct Round {
     since: u64,
     /// Ids the client has been given and not yet told are removed.
     known: BTreeSet<String>,
+    /// `odata.maxpagesize` of the round's first request, used when a later request of the
+    /// round does not repeat it.
+    page_size: Option<usize>,
 }
 
 /// What a state token stands for.
 #[derive(Debug, Clone)]
 enum Entry {
-    /// `$skiptoken`: the rest of a round's answer, then the round.
-    Page { rest: Vec<Value>, then: Round },
+    /// `$skiptoken`: the rest of a round's answer (paged by `size`), then the round.
+    Page {
+        rest: Vec<Value>,
+        then: Round,
+        size: usize,
+    },
     /// `$deltatoken`: a finished round.
     Delta(Round),
 }
@@ -133,6 +140,7 @@ fn changes(
         window: round.window,
         since: data.change_seq(),
         known,
+        page_size: round.page_size,
     };
     Ok((values, next))
 }
@@ -152,28 +160,33 @@ pub(crate) async fn calendar_view_delta(
     let empty = MailboxData::default();
     let data = state.mailboxes.get(&mailbox.id).unwrap_or(&empty);
     let token = query_param(&query, "$skiptoken").or_else(|| query_param(&query, "$deltatoken"));
-    let (values, then) = match token {
+    // The page size asked for now wins; otherwise the one the round (or page) was asked with.
+    let (values, then, carried) = match token {
         None => {
             let round = Round {
                 mailbox_id: mailbox.id.clone(),
                 window: window(&query)?,
                 since: 0,
                 known: BTreeSet::new(),
+                page_size: prefer.max_page_size,
             };
-            changes(data, &round, &mailbox, &zone)?
+            let (values, then) = changes(data, &round, &mailbox, &zone)?;
+            (values, then, None)
         }
         Some(token) => match state.graph.delta.entries.get(token) {
-            Some(Entry::Page { rest, then }) if then.mailbox_id == mailbox.id => {
-                (rest.clone(), then.clone())
+            Some(Entry::Page { rest, then, size }) if then.mailbox_id == mailbox.id => {
+                (rest.clone(), then.clone(), Some(*size))
             }
             Some(Entry::Delta(round)) if round.mailbox_id == mailbox.id => {
-                changes(data, round, &mailbox, &zone)?
+                let (values, then) = changes(data, round, &mailbox, &zone)?;
+                (values, then, round.page_size)
             }
             _ => return Err(gone(data.change_seq())),
         },
     };
     let size = prefer
         .max_page_size
+        .or(carried)
         .unwrap_or(DEFAULT_PAGE)
         .clamp(1, MAX_PAGE);
     let link = format!("{}/v1.0/users/{user}/calendarView/delta", shared.base_url);
@@ -188,7 +201,7 @@ pub(crate) async fn calendar_view_delta(
     };
     match rest {
         Some(rest) => {
-            let token = state.graph.delta.issue(Entry::Page { rest, then });
+            let token = state.graph.delta.issue(Entry::Page { rest, then, size });
             body["@odata.nextLink"] = Value::String(format!("{link}?$skiptoken={token}"));
         }
         None => {
@@ -228,6 +241,7 @@ mod tests {
             window: (Utc::now(), Utc::now()),
             since: 0,
             known: BTreeSet::new(),
+            page_size: None,
         };
         let token = states.issue(Entry::Delta(round));
         assert!(states.entries.contains_key(&token));

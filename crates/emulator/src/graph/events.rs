@@ -21,7 +21,7 @@ use super::error::GraphError;
 use super::extended;
 use super::wire::event::EventInput;
 use super::{Access, Prefer, authorize};
-use super::{calendar_view, occurrences};
+use super::{calendar_view, occurrences, query};
 use crate::ids;
 use crate::server::Shared;
 use crate::store::{Created, NewEvent};
@@ -85,7 +85,7 @@ pub(crate) fn page(
         let mut kept: Vec<String> = query
             .iter()
             .filter(|(k, _)| k.as_str() != "$top" && k.as_str() != "$skip")
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{k}={}", query::encode_query_value(v)))
             .collect();
         kept.sort();
         kept.push(format!("$top={top}"));
@@ -154,17 +154,14 @@ pub(crate) async fn list(
         })?
         .unwrap_or_default();
     extended::retain(&mut items, &state.graph.extended, wanted.as_ref());
+    query::order_all(&mut items, &query)?;
+    query::select_all(&mut items, &query);
     for item in &mut items {
         extended::add_expanded(item, &state.graph.extended, expand.as_deref());
     }
     let next_base = format!("{}{}", shared.base_url, uri.path());
-    let body = page(
-        items,
-        &query,
-        &prefer,
-        context(&shared, &user, "events"),
-        &next_base,
-    );
+    let context = query::context_with_select(context(&shared, &user, "events"), &query);
+    let body = page(items, &query, &prefer, context, &next_base);
     Ok(respond(StatusCode::OK, body, &prefer))
 }
 
@@ -265,6 +262,11 @@ pub(crate) async fn get(
             entity(&shared, &user, &occurrence)?
         }
     };
+    if let Some(selected) = query::select(&query) {
+        query::apply_select(&mut body, &selected);
+        let context = query::context_with_select(context(&shared, &user, "events/$entity"), &query);
+        body["@odata.context"] = Value::String(context);
+    }
     extended::add_expanded(&mut body, &state.graph.extended, expand.as_deref());
     Ok(respond(StatusCode::OK, body, &prefer))
 }

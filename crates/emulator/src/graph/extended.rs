@@ -1,4 +1,4 @@
-//! `singleValueExtendedProperties` on events: written with POST/PATCH, read back only with
+//! `singleValueExtendedProperties` on events and contacts: written with POST/PATCH, read back only with
 //! `$expand=singleValueExtendedProperties($filter=id eq '...')`, and searched with
 //! `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '...' and ep/value eq '...')`
 //! (https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get). Only that
@@ -6,7 +6,7 @@
 //! Graph's answer to a filter it cannot parse.
 //!
 //! Invariants: property ids compare case-insensitively (Graph's do) and an item has at most one
-//! value per id (a later write replaces it); an event's properties never appear in an answer
+//! value per id (a later write replaces it); an item's properties never appear in an answer
 //! that did not `$expand` them.
 
 use std::collections::HashMap;
@@ -177,29 +177,55 @@ pub(crate) fn filter(
     Ok(Some((id, value)))
 }
 
-/// The property id an `$expand` asks for; `Ok(None)` without `$expand`.
+/// The property id an `$expand` asks for; `Ok(None)` without `$expand`. One id only (the
+/// events front end reads one property); see [`expand_ids`] for `or`.
 pub(crate) fn expand(query: &HashMap<String, String>) -> Result<Option<String>, GraphError> {
+    match expand_ids(query)? {
+        None => Ok(None),
+        Some(mut ids) if ids.len() == 1 => Ok(ids.pop()),
+        Some(_) => Err(bad_expand()),
+    }
+}
+
+fn bad_expand() -> GraphError {
+    GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        "Parsing OData Select and Expand failed: only singleValueExtendedProperties($filter=id eq '...') can be expanded.",
+    )
+}
+
+/// The property ids an `$expand` asks for, as
+/// `singleValueExtendedProperties($filter=id eq 'A' or id eq 'B' ...)`; `Ok(None)` without
+/// `$expand`.
+pub(crate) fn expand_ids(
+    query: &HashMap<String, String>,
+) -> Result<Option<Vec<String>>, GraphError> {
     let Some(text) = query_param(query, "$expand") else {
         return Ok(None);
     };
-    let unknown = || {
-        GraphError::new(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            "Parsing OData Select and Expand failed: only singleValueExtendedProperties($filter=id eq '...') can be expanded.",
-        )
-    };
     let inner = strip_prefix_ci(text.trim(), &format!("{PROPERTY}("))
         .and_then(|r| r.trim_end().strip_suffix(')'))
-        .ok_or_else(unknown)?;
-    let rest = strip_prefix_ci(inner.trim_start(), "$filter=").ok_or_else(unknown)?;
-    let rest = strip_prefix_ci(rest.trim_start(), "id").ok_or_else(unknown)?;
-    let rest = strip_prefix_ci(rest.trim_start(), "eq ").ok_or_else(unknown)?;
-    let (id, rest) = literal(rest).ok_or_else(unknown)?;
-    if !rest.trim().is_empty() {
-        return Err(unknown());
+        .ok_or_else(bad_expand)?;
+    let mut rest = strip_prefix_ci(inner.trim_start(), "$filter=").ok_or_else(bad_expand)?;
+    let mut ids = Vec::new();
+    loop {
+        let after_id = strip_prefix_ci(rest.trim_start(), "id").ok_or_else(bad_expand)?;
+        let after_eq = strip_prefix_ci(after_id.trim_start(), "eq ").ok_or_else(bad_expand)?;
+        let (id, tail) = literal(after_eq).ok_or_else(bad_expand)?;
+        ids.push(id);
+        if tail.trim().is_empty() {
+            return Ok(Some(ids));
+        }
+        rest = strip_prefix_ci(tail.trim_start(), "or ").ok_or_else(bad_expand)?;
     }
-    Ok(Some(id))
+}
+
+/// True when the `$filter` (if any) is about extended properties, the only filter the
+/// JSON-kept collections (contacts) understand; other filters are left unapplied there.
+pub(crate) fn filters_properties(query: &HashMap<String, String>) -> bool {
+    query_param(query, "$filter")
+        .is_some_and(|text| strip_prefix_ci(text.trim_start(), PROPERTY).is_some())
 }
 
 /// Keeps the events (JSON) that `filter` admits.
@@ -219,14 +245,21 @@ pub(crate) fn retain(
 
 /// Adds the expanded property to an event (JSON) that has it.
 pub(crate) fn add_expanded(item: &mut Value, props: &ExtendedProperties, expand: Option<&str>) {
-    let Some(wanted) = expand else { return };
+    if let Some(wanted) = expand {
+        add_expanded_ids(item, props, &[wanted.to_owned()]);
+    }
+}
+
+/// Adds those of the `wanted` properties an item (JSON) has; nothing when it has none of them,
+/// as Graph omits the collection then.
+pub(crate) fn add_expanded_ids(item: &mut Value, props: &ExtendedProperties, wanted: &[String]) {
     let Some(id) = item["id"].as_str() else {
         return;
     };
     let found: Vec<Value> = props
         .of(id)
         .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case(wanted))
+        .filter(|(k, _)| wanted.iter().any(|w| k.eq_ignore_ascii_case(w)))
         .map(|(k, v)| json!({"id": k, "value": v}))
         .collect();
     if !found.is_empty()
@@ -273,6 +306,14 @@ mod tests {
             Some(ID.to_owned())
         );
         assert!(expand(&q("$expand", "attachments")).is_err());
+        let two = format!("{PROPERTY}($filter=id eq '{ID}' or id eq 'String 0x3A24')");
+        assert_eq!(
+            expand_ids(&q("$expand", &two)).expect("parses"),
+            Some(vec![ID.to_owned(), "String 0x3A24".to_owned()])
+        );
+        assert!(expand(&q("$expand", &two)).is_err(), "events read one id");
+        let dangling = format!("{PROPERTY}($filter=id eq '{ID}' or)");
+        assert!(expand_ids(&q("$expand", &dangling)).is_err());
         assert!(well_formed_id(ID));
         assert!(well_formed_id("Integer 0x1234"));
         assert!(!well_formed_id("String exsyncId"));

@@ -132,12 +132,13 @@ pub(crate) fn list(
     let prefer = Prefer::from_headers(call.headers);
     let mut state = call.shared.store.lock();
     let mailbox = authorize_in(&state, call.headers, call.user, Access::Read, res.area)?;
-    let set = state.graph.folders.set(&mailbox.id, res.kind);
-    let folder = folder_of(&set.folders, call.folder)?;
-    let items = folder
+    let set = super::folders::set(&mut state.mailboxes, &mailbox.id, res.kind)?;
+    let folder = folder_of(set.folders, call.folder)?;
+    let mut items: Vec<Value> = folder
         .items_in_order()
         .map(|i| render(res, i, &folder.id))
         .collect();
+    super::query::select_all(&mut items, query);
     let next = format!("{}{path}", call.shared.base_url);
     let ctx = context(call.shared, call.user, res, call.folder);
     Ok(respond(
@@ -155,8 +156,8 @@ pub(crate) fn create(call: &Call<'_>, res: &Resource, body: &[u8]) -> Result<Res
     let value = parse(body)?;
     let mut fields = schema::accept(&value, res.schema, res.read_only, res.type_name)?;
     (res.on_create)(&mut fields);
-    let set = state.graph.folders.set(&mailbox.id, res.kind);
-    folder_of(&set.folders, call.folder)?;
+    let mut set = super::folders::set(&mut state.mailboxes, &mailbox.id, res.kind)?;
+    folder_of(set.folders, call.folder)?;
     let item = set
         .create(call.folder, fields, Utc::now())
         .ok_or_else(GraphError::item_not_found)?;
@@ -173,8 +174,8 @@ pub(crate) fn get(call: &Call<'_>, res: &Resource, id: &str) -> Result<Response,
     let prefer = Prefer::from_headers(call.headers);
     let mut state = call.shared.store.lock();
     let mailbox = authorize_in(&state, call.headers, call.user, Access::Read, res.area)?;
-    let set = state.graph.folders.set(&mailbox.id, res.kind);
-    let folder = folder_of(&set.folders, call.folder)?;
+    let set = super::folders::set(&mut state.mailboxes, &mailbox.id, res.kind)?;
+    let folder = folder_of(set.folders, call.folder)?;
     check_id(id)?;
     let item = folder
         .items
@@ -200,8 +201,8 @@ pub(crate) fn update(
     let mailbox = authorize_in(&state, call.headers, call.user, Access::Write, res.area)?;
     let value = parse(body)?;
     let changes = schema::accept(&value, res.schema, res.read_only, res.type_name)?;
-    let set = state.graph.folders.set(&mailbox.id, res.kind);
-    let folder = folder_of(&set.folders, call.folder)?;
+    let mut set = super::folders::set(&mut state.mailboxes, &mailbox.id, res.kind)?;
+    let folder = folder_of(set.folders, call.folder)?;
     check_id(id)?;
     let current = folder
         .items
@@ -224,8 +225,8 @@ pub(crate) fn update(
 pub(crate) fn delete(call: &Call<'_>, res: &Resource, id: &str) -> Result<Response, GraphError> {
     let mut state = call.shared.store.lock();
     let mailbox = authorize_in(&state, call.headers, call.user, Access::Write, res.area)?;
-    let set = state.graph.folders.set(&mailbox.id, res.kind);
-    let folder = folder_of(&set.folders, call.folder)?;
+    let mut set = super::folders::set(&mut state.mailboxes, &mailbox.id, res.kind)?;
+    let folder = folder_of(set.folders, call.folder)?;
     check_id(id)?;
     let current = folder
         .items
@@ -256,8 +257,8 @@ pub(crate) fn delta(
             None => return Err(gone()),
         },
     };
-    let set = state.graph.folders.set(&mailbox.id, res.kind);
-    let folder = folder_of(&set.folders, call.folder)?;
+    let set = super::folders::set(&mut state.mailboxes, &mailbox.id, res.kind)?;
+    let folder = folder_of(set.folders, call.folder)?;
     let seq = set.seq();
     let (values, then) = match entry {
         Some(Entry::Page(rest, then)) => (rest, then),

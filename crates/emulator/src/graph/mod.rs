@@ -16,6 +16,7 @@ mod extended;
 mod folders;
 mod items;
 mod occurrences;
+mod query;
 mod recurrence;
 mod schema;
 mod state;

@@ -1,6 +1,7 @@
 //! What the Graph front end keeps in the store besides mailbox items: delta state tokens,
 //! extended properties, request limits,
-//! To Do lists and contact folders.
+//! and the delta tokens of To Do lists and contact folders (whose items live in the mailbox
+//! store, shared with EWS).
 //!
 //! Invariant: it lives inside the one store (`State::graph`), so it is read and written under
 //! the same lock as the items it describes.
@@ -19,7 +20,7 @@ pub struct GraphState {
     pub extended: ExtendedProperties,
     /// Per-app, per-mailbox request limits.
     pub limits: Limits,
-    /// To Do lists and contact folders with their items and delta tokens.
+    /// Delta state tokens of To Do lists and contact folders.
     pub folders: Folders,
 }
 

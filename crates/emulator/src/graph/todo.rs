@@ -3,7 +3,8 @@
 //! (https://learn.microsoft.com/graph/api/resources/todo-overview), app-only with
 //! `Tasks.ReadWrite.All` (reads also with `Tasks.Read.All`).
 //!
-//! Invariants: every mailbox has the default list "Tasks" (`wellknownListName: defaultList`);
+//! Invariants: every mailbox has the default list "Tasks" (`wellknownListName: defaultList`),
+//! which is the mailbox's Tasks folder: tasks created through EWS in the `tasks` folder are in it;
 //! new lists are `wellknownListName: none`; tasks carry the `todoTask` properties of the v1.0
 //! CSDL only (`recurrence`, attachments, checklist items and linked resources are not served).
 
@@ -95,7 +96,7 @@ pub(crate) async fn lists(
     let prefer = Prefer::from_headers(&headers);
     let mut state = shared.store.lock();
     let mailbox = authorize_in(&state, &headers, &user, Access::Read, Area::Tasks)?;
-    let set = state.graph.folders.set(&mailbox.id, Kind::TodoLists);
+    let set = super::folders::set(&mut state.mailboxes, &mailbox.id, Kind::TodoLists)?;
     let value: Vec<Value> = set.folders.iter().map(render_list).collect();
     let body = json!({
         "@odata.context": format!("{}/v1.0/$metadata#users('{user}')/todo/lists", shared.base_url),
@@ -120,7 +121,7 @@ pub(crate) async fn create_list(
         .and_then(Value::as_str)
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| GraphError::invalid_request("The displayName of a list is required."))?;
-    let set = state.graph.folders.set(&mailbox.id, Kind::TodoLists);
+    let mut set = super::folders::set(&mut state.mailboxes, &mailbox.id, Kind::TodoLists)?;
     let mut out = render_list(set.add_folder(name, None));
     out["@odata.context"] = Value::String(format!(
         "{}/v1.0/$metadata#users('{user}')/todo/lists/$entity",

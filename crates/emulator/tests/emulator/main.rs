@@ -13,6 +13,7 @@ mod describe;
 mod events;
 mod extended;
 mod jwt;
+mod query_options;
 mod seed;
 mod throttle;
 mod todo;

@@ -3,9 +3,12 @@
 
 mod common;
 mod exchangelib;
+mod folder_ops;
+mod items;
 mod scenarios;
 mod schema;
 mod series;
+mod subscriptions;
 mod throttle;
 
 macro_rules! scenario_tests {
@@ -31,4 +34,12 @@ scenario_tests! {
     sync_folder_items => series::sync_folder_items,
     graph_round_trip => series::graph_round_trip,
     server_busy => throttle::server_busy,
+    task_lifecycle => items::task_lifecycle,
+    contact_lifecycle => items::contact_lifecycle,
+    pull_subscription_lifecycle => subscriptions::pull_subscription_lifecycle,
+    subscription_filters_and_paging => subscriptions::filters_and_paging,
+    subscription_expiry_and_errors => subscriptions::expiry_and_errors,
+    graph_writes_are_ews_events => subscriptions::graph_writes_are_events,
+    find_and_create_folders => folder_ops::find_and_create_folders,
+    folder_errors => folder_ops::folder_errors,
 }

@@ -171,7 +171,7 @@ pub async fn folders(env: &Env) {
     let me = env.mailbox(1);
     let ids = format!(
         "{CAL}<t:DistinguishedFolderId Id=\"root\"/>\
-         <t:DistinguishedFolderId Id=\"msgfolderroot\"/><t:DistinguishedFolderId Id=\"inbox\"/>"
+         <t:DistinguishedFolderId Id=\"msgfolderroot\"/><t:DistinguishedFolderId Id=\"drafts\"/>"
     );
     let answer = env.ews(&me, &get_folder(&ids, "AllProperties")).await;
     assert_eq!(

@@ -2,8 +2,9 @@
 
 Reads EWS_URL, EWS_USERNAME, EWS_PASSWORD and EWS_MAILBOX from the environment (never from
 arguments, so the password does not show in a process list). Creates, reads, updates and deletes
-a single calendar item and a weekly series, moves one occurrence and deletes another, and checks
-what exchangelib reads back. Exits non-zero (with a traceback) on the first mismatch.
+a single calendar item and a weekly series, moves one occurrence and deletes another, follows
+a pull subscription's events, creates and finds a calendar folder, and checks what exchangelib
+reads back. Exits non-zero (with a traceback) on the first mismatch.
 """
 
 import datetime
@@ -20,8 +21,12 @@ from exchangelib import (
     EWSDateTime,
     EWSTimeZone,
 )
+from exchangelib.folders import Calendar as CalendarFolder
+from exchangelib.folders import FolderCollection
+from exchangelib.queryset import Q
 from exchangelib.items import SEND_TO_NONE
 from exchangelib.recurrence import Recurrence, WeeklyPattern
+from exchangelib.services import CreateFolder
 from exchangelib.version import EXCHANGE_2016, Version
 
 TZ = EWSTimeZone("Europe/Berlin")
@@ -115,6 +120,41 @@ def main():
     account.bulk_delete(ids=[read, master], send_meeting_cancellations=SEND_TO_NONE)
     left = [i for i in calendar.view(**window) if i.subject.startswith("exchangelib")]
     assert not left, left
+
+    # Pull notifications: subscribe to the calendar, create and delete an item, read the
+    # events (exchangelib polls GetEvents while MoreEvents), unsubscribe.
+    subscription_id, watermark = calendar.subscribe_to_pull(timeout=10)
+    notified = CalendarItem(
+        account=account,
+        folder=calendar,
+        subject="exchangelib notified",
+        start=at(4, 9),
+        end=at(4, 10),
+    )
+    notified.save(send_meeting_invitations=SEND_TO_NONE)
+    events = [e for n in calendar.get_events(subscription_id, watermark) for e in n.events]
+    created = [e.item_id.id for e in events if type(e).__name__ == "CreatedEvent"]
+    assert created == [notified.id], events
+    last = events[-1].watermark
+    notified_id = notified.id  # exchangelib forgets the id on delete
+    notified.delete(send_meeting_cancellations=SEND_TO_NONE)
+    events = [e for n in calendar.get_events(subscription_id, last) for e in n.events]
+    deleted = [e.item_id.id for e in events if type(e).__name__ == "DeletedEvent"]
+    assert deleted == [notified_id], events
+    calendar.unsubscribe(subscription_id)
+
+    # Folders: exchangelib creates a calendar folder under the calendar (CreateFolder) and finds
+    # it again with FindFolder and a restriction on its name. (Not calendar.walk(), which probes
+    # distinguished folder names newer than the schema in shared/conformance.)
+    # The CreateFolder service is called directly: Folder.save() also fills exchangelib's folder
+    # cache, which probes every distinguished folder name, some newer than that schema.
+    created = CalendarFolder(parent=calendar, name="exchangelib sub-calendar")
+    made = CreateFolder(account=account).get(parent_folder=calendar, folders=[created])
+    created._id = made._id
+    below = FolderCollection(account=account, folders=[calendar])
+    found = list(below.find_folders(q=Q(name="exchangelib sub-calendar")))
+    assert [f.id for f in found] == [created.id], found
+    assert [f.name for f in below.find_folders()] == ["exchangelib sub-calendar"]
     print("exchangelib scenario passed")
 
 

@@ -3,6 +3,7 @@
 mod business;
 mod config;
 mod emulator;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,8 @@ pub enum Outcome {
     Success,
     /// Done, but some items were rejected (each was reported); the rest went through.
     SomeRejected,
+    /// A sync pass ran, but some user, kind or item failed (each was reported).
+    SyncFailed,
 }
 
 impl From<Outcome> for ExitCode {
@@ -25,6 +28,7 @@ impl From<Outcome> for ExitCode {
         match outcome {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::SomeRejected => ExitCode::from(2),
+            Outcome::SyncFailed => ExitCode::from(1),
         }
     }
 }
@@ -45,6 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             business::run(&database, args.command).await
         }
         Command::Emulator { listen, seed } => emulator::run(listen, seed.as_deref()).await,
+        Command::Sync(args) => sync::run(&load_config(cli.config.as_deref())?, &args).await,
     }
 }
 

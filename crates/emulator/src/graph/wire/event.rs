@@ -113,6 +113,9 @@ pub struct Event {
     pub response_requested: bool,
     /// Master id of an occurrence or exception.
     pub series_master_id: Option<String>,
+    /// Where the pattern put an occurrence or exception (UTC); absent on other events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_start: Option<String>,
     /// Free/busy.
     pub show_as: String,
     /// `singleInstance`, `occurrence`, `exception`, `seriesMaster`.

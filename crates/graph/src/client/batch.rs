@@ -1,0 +1,173 @@
+//! `$batch`: up to 20 Graph requests in one HTTP request.
+//!
+//! Inner requests answered 429/503 are sent again (in a later batch) after the longest
+//! `Retry-After` among them; other inner answers are final. Results come back in the order
+//! of the requests.
+//!
+//! Invariant: every request gets exactly one result; no batch holds more than
+//! [`MAX_BATCH`] requests.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::retry::retry_after_json;
+use super::{GraphClient, GraphError, GraphRequest, GraphResponse};
+
+/// Graph's limit of requests per `$batch`.
+pub const MAX_BATCH: usize = 20;
+
+impl GraphClient {
+    /// Sends `requests` for `mailbox` in `$batch`es of up to 20; one result per request, in
+    /// order. Inner throttling is retried; everything else is the inner answer.
+    pub async fn batch(
+        &self,
+        mailbox: &str,
+        requests: &[GraphRequest],
+    ) -> Vec<Result<GraphResponse, GraphError>> {
+        let mut results: Vec<Option<Result<GraphResponse, GraphError>>> =
+            requests.iter().map(|_| None).collect();
+        for (chunk_index, chunk) in requests.chunks(MAX_BATCH).enumerate() {
+            let offset = chunk_index * MAX_BATCH;
+            let mut pending: Vec<usize> = (0..chunk.len()).collect();
+            let mut attempt = 0;
+            while !pending.is_empty() {
+                attempt += 1;
+                let answers = self.send_batch(mailbox, chunk, &pending).await;
+                let answers = match answers {
+                    Ok(answers) => answers,
+                    Err(error) => {
+                        for &i in &pending {
+                            results[offset + i] = Some(Err(error.clone()));
+                        }
+                        break;
+                    }
+                };
+                let mut throttled = Vec::new();
+                let mut wait = Duration::ZERO;
+                for (i, status, headers, body) in answers {
+                    let request = &chunk[i];
+                    if (status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE)
+                        && attempt < self.retry.max_attempts
+                    {
+                        self.throttled.fetch_add(1, Ordering::Relaxed);
+                        wait = wait.max(
+                            retry_after_json(&headers)
+                                .unwrap_or_else(|| self.retry.backoff(attempt)),
+                        );
+                        throttled.push(i);
+                        continue;
+                    }
+                    results[offset + i] = Some(if status.is_success() {
+                        Ok(GraphResponse { status, body })
+                    } else if status == StatusCode::TOO_MANY_REQUESTS {
+                        Err(GraphError::Throttled {
+                            mailbox: mailbox.to_owned(),
+                            operation: request.operation.to_owned(),
+                            attempts: attempt,
+                        })
+                    } else {
+                        Err(self.refusal(mailbox, request, status, &body))
+                    });
+                }
+                pending = throttled;
+                if !pending.is_empty() {
+                    tokio::time::sleep(wait.min(self.retry.max_delay)).await;
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(GraphError::Protocol {
+                        mailbox: mailbox.to_owned(),
+                        operation: "$batch".to_owned(),
+                        reason: "no answer for a request".to_owned(),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// One `$batch` of `chunk[i]` for `i` in `pending`: `(i, status, headers, body)` per answer.
+    async fn send_batch(
+        &self,
+        mailbox: &str,
+        chunk: &[GraphRequest],
+        pending: &[usize],
+    ) -> Result<Vec<(usize, StatusCode, Value, Value)>, GraphError> {
+        let inner: Vec<Value> = pending
+            .iter()
+            .map(|&i| inner_request(i, &chunk[i], self.base_url()))
+            .collect();
+        self.batched_requests
+            .fetch_add(inner.len() as u64, Ordering::Relaxed);
+        let request =
+            GraphRequest::new(Method::POST, "/$batch", "$batch").json(json!({ "requests": inner }));
+        let response = self.send(mailbox, &request).await?;
+        let protocol = |reason: &str| GraphError::Protocol {
+            mailbox: mailbox.to_owned(),
+            operation: "$batch".to_owned(),
+            reason: reason.to_owned(),
+        };
+        let Some(responses) = response.body["responses"].as_array() else {
+            return Err(protocol("no `responses` array"));
+        };
+        let mut answers = Vec::with_capacity(responses.len());
+        for answer in responses {
+            let index = answer["id"]
+                .as_str()
+                .and_then(|id| id.parse::<usize>().ok())
+                .filter(|i| pending.contains(i))
+                .ok_or_else(|| protocol("an answer with an unknown `id`"))?;
+            let status = answer["status"]
+                .as_u64()
+                .and_then(|s| StatusCode::from_u16(s as u16).ok())
+                .ok_or_else(|| protocol("an answer without `status`"))?;
+            answers.push((
+                index,
+                status,
+                answer["headers"].clone(),
+                answer["body"].clone(),
+            ));
+        }
+        Ok(answers)
+    }
+}
+
+/// The JSON of one inner request; its `id` is its index in the chunk.
+fn inner_request(index: usize, request: &GraphRequest, base_url: &str) -> Value {
+    let url = request
+        .url
+        .strip_prefix(base_url)
+        .unwrap_or(&request.url)
+        .to_owned();
+    let mut headers = serde_json::Map::new();
+    if let Some(etag) = &request.if_match {
+        headers.insert("If-Match".into(), Value::String(etag.clone()));
+    }
+    let mut prefer = vec![
+        "IdType=\"ImmutableId\"".to_owned(),
+        "outlook.timezone=\"UTC\"".to_owned(),
+    ];
+    prefer.extend(request.prefer.iter().cloned());
+    headers.insert("Prefer".into(), Value::String(prefer.join(", ")));
+    let mut object = json!({
+        "id": index.to_string(),
+        "method": request.method.as_str(),
+        "url": url,
+    });
+    if let Some(body) = &request.body {
+        headers.insert(
+            "Content-Type".into(),
+            Value::String("application/json".into()),
+        );
+        object["body"] = body.clone();
+    }
+    object["headers"] = Value::Object(headers);
+    object
+}

@@ -1,0 +1,224 @@
+//! Carrying out a plan: Exchange writes in bulk (the connector batches them), then the
+//! business writes, then what to commit for each op whose writes all succeeded.
+//!
+//! Invariant: an op with a failed write commits nothing (its link and base stay as they were)
+//! and is reported with the reason; the other ops go on.
+
+use std::collections::HashMap;
+
+use exsync_business::BusinessDb;
+use exsync_engine::{Commit, Op, Plan, Write};
+use exsync_model::{BusinessId, ExchangeId};
+use exsync_store::{LinkUpsert, PassCommit};
+
+use crate::exchange::{ExchangeSide, ExchangeWrite, Written, transaction_id};
+use crate::kind::SyncKind;
+use crate::pass::{MailboxUser, snapshot};
+use crate::report::KindReport;
+
+/// What applying a plan leaves to commit.
+pub struct Applied {
+    /// Links, bases and unlinks of the ops that succeeded.
+    pub commit: PassCommit,
+    /// Ops with a failed write.
+    pub failed_writes: usize,
+    /// Exchange items created or updated.
+    pub written: Vec<ExchangeId>,
+}
+
+/// Applies `plan` and returns what to commit.
+pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
+    db: &BusinessDb,
+    user: MailboxUser<'_>,
+    exchange: &X,
+    plan: &Plan<T>,
+    change_keys: &HashMap<ExchangeId, String>,
+    report: &mut KindReport,
+) -> Applied {
+    let kind = T::KIND.as_str();
+    let mut writes = Vec::new();
+    let mut write_of_op: Vec<Option<usize>> = Vec::with_capacity(plan.ops.len());
+    for op in &plan.ops {
+        let write = match op {
+            Op::CreateInExchange {
+                business_id, write, ..
+            } => Some(ExchangeWrite::Create {
+                business_id,
+                item: &write.item,
+                transaction_id: transaction_id(user.mailbox, kind, business_id),
+            }),
+            Op::Update {
+                ids,
+                exchange: Some(write),
+                ..
+            } => Some(ExchangeWrite::Update {
+                id: &ids.exchange,
+                business_id: &ids.business,
+                change_key: change_keys.get(&ids.exchange).map(String::as_str),
+                write,
+            }),
+            Op::DeleteInExchange { ids } => Some(ExchangeWrite::Delete { id: &ids.exchange }),
+            _ => None,
+        };
+        write_of_op.push(write.as_ref().map(|_| writes.len()));
+        if let Some(write) = write {
+            writes.push(write);
+        }
+    }
+    let results = if writes.is_empty() {
+        Vec::new()
+    } else {
+        exchange.apply(user.mailbox, &writes).await
+    };
+    let mut commit = PassCommit::new();
+    let mut failed_writes = 0;
+    let mut written_ids = Vec::new();
+    for (op, write_index) in plan.ops.iter().zip(write_of_op) {
+        let written = match write_index.map(|i| results.get(i)) {
+            None => Written::default(),
+            Some(Some(Ok(written))) => written.clone(),
+            Some(Some(Err(error))) => {
+                failed_writes += 1;
+                report.reject(
+                    op.ids().to_string(),
+                    format!("writing to Exchange: {error}"),
+                );
+                continue;
+            }
+            Some(None) => {
+                failed_writes += 1;
+                report.reject(op.ids().to_string(), "the connector returned no result");
+                continue;
+            }
+        };
+        match op {
+            Op::CreateInExchange { .. } => written_ids.extend(written.id.clone()),
+            Op::Update {
+                ids,
+                exchange: Some(_),
+                ..
+            } => written_ids.push(ids.exchange.clone()),
+            _ => {}
+        }
+        match apply_business(db, user, op).await {
+            Ok(business_id) => {
+                count(report, op);
+                record(
+                    &mut commit,
+                    user.mailbox,
+                    op,
+                    business_id,
+                    written,
+                    change_keys,
+                    report,
+                );
+            }
+            Err(reason) => {
+                failed_writes += 1;
+                report.reject(op.ids().to_string(), reason);
+            }
+        }
+    }
+    Applied {
+        commit,
+        failed_writes,
+        written: written_ids,
+    }
+}
+
+/// The business write of `op`, if it has one; returns the business id the link gets.
+async fn apply_business<T: SyncKind>(
+    db: &BusinessDb,
+    user: MailboxUser<'_>,
+    op: &Op<T>,
+) -> Result<Option<BusinessId>, String> {
+    let upsert = |id: BusinessId, write: &Write<T>| {
+        let item = write.item.clone();
+        async move {
+            T::upsert(db, user.login, &id, &item)
+                .await
+                .map(|()| Some(id))
+                .map_err(|e| format!("writing to the business database: {e}"))
+        }
+    };
+    match op {
+        Op::CreateInBusiness {
+            replaces, write, ..
+        } => {
+            let id = replaces
+                .clone()
+                .unwrap_or_else(|| BusinessId::from(uuid::Uuid::new_v4().to_string()));
+            upsert(id, write).await
+        }
+        Op::Update {
+            ids,
+            business: Some(write),
+            ..
+        } => upsert(ids.business.clone(), write).await,
+        Op::DeleteInBusiness { ids } => T::delete(db, &ids.business)
+            .await
+            .map(|_| None)
+            .map_err(|e| format!("deleting in the business database: {e}")),
+        _ => Ok(None),
+    }
+}
+
+fn count<T>(report: &mut KindReport, op: &Op<T>) {
+    match op {
+        Op::CreateInExchange { .. } => report.exchange.created += 1,
+        Op::CreateInBusiness { .. } => report.business.created += 1,
+        Op::Update {
+            exchange, business, ..
+        } => {
+            report.exchange.updated += usize::from(exchange.is_some());
+            report.business.updated += usize::from(business.is_some());
+        }
+        Op::DeleteInExchange { .. } => report.exchange.deleted += 1,
+        Op::DeleteInBusiness { .. } => report.business.deleted += 1,
+        Op::Link { .. } => report.linked += 1,
+        _ => {}
+    }
+}
+
+/// What to commit for `op`, whose writes succeeded.
+fn record<T: SyncKind>(
+    commit: &mut PassCommit,
+    mailbox: &str,
+    op: &Op<T>,
+    created_business_id: Option<BusinessId>,
+    written: Written,
+    change_keys: &HashMap<ExchangeId, String>,
+    report: &mut KindReport,
+) {
+    let ids = op.ids();
+    let Some(business_id) = created_business_id.or(ids.business.clone()) else {
+        return;
+    };
+    match op.commit() {
+        Commit::Forget => {
+            commit.unlink(mailbox, T::KIND, business_id.as_str());
+        }
+        Commit::Base(base) => {
+            let Some(exchange_id) = written.id.clone().or(ids.exchange.clone()) else {
+                report.reject(
+                    ids.to_string(),
+                    "Exchange returned no id for the created item",
+                );
+                return;
+            };
+            let change_key = written
+                .change_key
+                .or_else(|| change_keys.get(&exchange_id).cloned());
+            match snapshot(base) {
+                Ok(snapshot) => {
+                    commit.upsert_link(
+                        LinkUpsert::new(mailbox, T::KIND, business_id.as_str())
+                            .exchange(exchange_id.as_str(), change_key)
+                            .base(snapshot),
+                    );
+                }
+                Err(reason) => report.reject(ids.to_string(), reason),
+            }
+        }
+    }
+}

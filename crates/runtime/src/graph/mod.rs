@@ -1,0 +1,119 @@
+//! The Graph connector as the runtime uses it: appointments through `calendarView/delta` and
+//! `events`, tasks through To Do, contacts through a contact folder, all app-only with
+//! `$batch`.
+//!
+//! Invariant: everything mailbox-specific goes through [`GraphClient`] (which holds the
+//! per-mailbox concurrency limit and the retries); this module only decides what to ask and
+//! how to read the answers.
+
+mod contacts;
+mod cursor;
+mod events_apply;
+mod events_collect;
+mod folder_items;
+mod tasks;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use exsync_engine::SyncWindow;
+use exsync_model::{Appointment, ExchangeId};
+
+use exsync_graph::client::{GraphClient, GraphError, GraphRequest, GraphResponse};
+use exsync_model::TimeZoneName;
+
+use crate::exchange::{Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written};
+
+pub use cursor::DeltaCursor;
+
+/// The Graph connector for all three kinds.
+#[derive(Debug, Clone)]
+pub struct GraphConnector {
+    client: Arc<GraphClient>,
+    all_day_zone: TimeZoneName,
+    task_list: Option<String>,
+    contact_folder: String,
+    /// Ids of task lists and contact folders by mailbox and container kind.
+    containers: Arc<Mutex<HashMap<(String, &'static str), String>>>,
+}
+
+impl GraphConnector {
+    /// A connector over `client`. All-day items without a zone of their own are written in
+    /// `all_day_zone`; tasks go to the To Do list named `task_list` (default: the user's
+    /// default list); company contacts to the contact folder `contact_folder` (created when
+    /// missing).
+    pub fn new(
+        client: Arc<GraphClient>,
+        all_day_zone: TimeZoneName,
+        task_list: Option<String>,
+        contact_folder: impl Into<String>,
+    ) -> Self {
+        GraphConnector {
+            client,
+            all_day_zone,
+            task_list,
+            contact_folder: contact_folder.into(),
+            containers: Arc::default(),
+        }
+    }
+
+    /// The client (for request counts).
+    pub fn client(&self) -> &GraphClient {
+        &self.client
+    }
+
+    /// GETs `urls` in `$batch`es; one result per URL.
+    async fn get_many(
+        &self,
+        mailbox: &str,
+        urls: Vec<String>,
+        operation: &'static str,
+    ) -> Vec<Result<GraphResponse, GraphError>> {
+        let requests: Vec<GraphRequest> = urls
+            .into_iter()
+            .map(|u| GraphRequest::get(u, operation))
+            .collect();
+        self.client.batch(mailbox, &requests).await
+    }
+}
+
+/// A connector error as the runtime reports it.
+pub(crate) fn side_error(error: &GraphError) -> SideError {
+    SideError {
+        message: error.to_string(),
+        mailbox_wide: error.is_mailbox_wide(),
+    }
+}
+
+/// `W/"changeKey"`, the `@odata.etag` Graph gives for a change key.
+pub(crate) fn etag_of(change_key: Option<&str>) -> Option<String> {
+    change_key.map(|key| format!("W/\"{key}\""))
+}
+
+impl ExchangeSide<Appointment> for GraphConnector {
+    fn cursor_name(&self) -> &'static str {
+        events_collect::EVENTS_CURSOR
+    }
+
+    fn cursor_after_writes(&self, cursor: &str, written: &[ExchangeId]) -> String {
+        DeltaCursor::with_written(cursor, written)
+    }
+
+    async fn collect<'a>(
+        &'a self,
+        mailbox: &'a str,
+        cursor: Option<&'a str>,
+        window: &'a SyncWindow,
+        linked: &'a LinkedItems<'a, Appointment>,
+    ) -> Result<Collected<Appointment>, SideError> {
+        self.collect_events(mailbox, cursor, window, linked).await
+    }
+
+    async fn apply<'a>(
+        &'a self,
+        mailbox: &'a str,
+        writes: &'a [ExchangeWrite<'a, Appointment>],
+    ) -> Vec<Result<Written, SideError>> {
+        self.apply_events(mailbox, writes).await
+    }
+}

@@ -1,0 +1,94 @@
+//! Tasks on Graph: Microsoft To Do, one list per user (the default list unless the
+//! configuration names one, which is created when missing); the business id travels as a
+//! linked resource of the task.
+//!
+//! Invariant: see `folder_items`.
+
+use exsync_engine::SyncWindow;
+use exsync_graph::wire::WireError;
+use exsync_graph::wire::task::{GraphTask, new_task, task_patch};
+use exsync_model::{ExchangeId, Task};
+use serde_json::Value;
+
+use super::GraphConnector;
+use super::cursor::DeltaCursor;
+use super::folder_items::{FolderKind, ReadItem};
+use crate::exchange::{Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written};
+
+impl FolderKind for Task {
+    const CURSOR: &'static str = "graph.todo.delta";
+    const ITEMS: &'static str = "tasks";
+    const CONTAINERS: &'static str = "todo/lists";
+    const NAME: &'static str = "task";
+    const COMPLETE_IN_DELTA: bool = true;
+
+    fn expand() -> String {
+        "$expand=linkedResources".to_owned()
+    }
+
+    fn read(raw: &Value) -> Result<ReadItem<Self>, WireError> {
+        let task = GraphTask::parse(raw)?;
+        Ok(ReadItem {
+            item: task.to_task()?,
+            id: task.id,
+            business_id: task.business_id,
+            modified: task.last_modified,
+        })
+    }
+
+    fn create_body(item: &Self, business_id: &str) -> Result<Value, WireError> {
+        new_task(item, business_id)
+    }
+
+    fn patch_body(item: &Self, fields: &[&str]) -> Result<Value, WireError> {
+        task_patch(item, fields)
+    }
+}
+
+fn is_default_list(list: &Value) -> bool {
+    list["wellknownListName"].as_str() == Some("defaultList")
+}
+
+impl GraphConnector {
+    async fn task_list(&self, mailbox: &str) -> Result<String, SideError> {
+        self.container_id(
+            mailbox,
+            Task::CONTAINERS,
+            self.task_list.as_deref(),
+            is_default_list,
+        )
+        .await
+    }
+}
+
+impl ExchangeSide<Task> for GraphConnector {
+    fn cursor_name(&self) -> &'static str {
+        Task::CURSOR
+    }
+
+    fn cursor_after_writes(&self, cursor: &str, written: &[ExchangeId]) -> String {
+        DeltaCursor::with_written(cursor, written)
+    }
+
+    async fn collect<'a>(
+        &'a self,
+        mailbox: &'a str,
+        cursor: Option<&'a str>,
+        _window: &'a SyncWindow,
+        linked: &'a LinkedItems<'a, Task>,
+    ) -> Result<Collected<Task>, SideError> {
+        let list = self.task_list(mailbox).await?;
+        self.collect_in(mailbox, &list, cursor, linked).await
+    }
+
+    async fn apply<'a>(
+        &'a self,
+        mailbox: &'a str,
+        writes: &'a [ExchangeWrite<'a, Task>],
+    ) -> Vec<Result<Written, SideError>> {
+        match self.task_list(mailbox).await {
+            Ok(list) => self.apply_in(mailbox, &list, writes).await,
+            Err(error) => writes.iter().map(|_| Err(error.clone())).collect(),
+        }
+    }
+}

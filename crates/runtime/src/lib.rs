@@ -1,0 +1,31 @@
+//! exsync's runtime: the sync pass that ties the business database, the state store, the
+//! engine and an Exchange connector together.
+//!
+//! A pass for one mailbox and kind ([`sync_kind`]): read the links and their bases, list the
+//! business records, collect Exchange's changes since the stored cursor ([`ExchangeSide`]),
+//! plan ([`exsync_engine::plan`]), apply the writes (Exchange in bulk, then the business
+//! database), and commit the new bases and the cursor in one transaction.
+//!
+//! Invariants: see `pass` (what is committed when) and `exchange` (what a connector promises).
+
+mod align;
+mod apply;
+pub mod exchange;
+pub mod graph;
+mod kind;
+mod once;
+mod pass;
+mod report;
+mod rules;
+mod states;
+
+pub use align::Align;
+pub use exchange::{
+    Collected, ExchangeItem, ExchangeSide, ExchangeWrite, LinkedItem, LinkedItems, SideError,
+    Unreadable, Written, transaction_id,
+};
+pub use kind::SyncKind;
+pub use once::{OnceOptions, OnceOutcome, sync_once};
+pub use pass::{MailboxUser, PassEnv, sync_kind};
+pub use report::{KindReport, Rejection, SideCounts};
+pub use rules::{rules_from_config, window_for};

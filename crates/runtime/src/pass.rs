@@ -1,0 +1,222 @@
+//! One sync pass for one mailbox and one item kind: read the links and their bases, list the
+//! business records, collect Exchange's changes, plan, apply, commit.
+//!
+//! Invariants:
+//! - An op's link and base are committed only when all of its writes succeeded (see
+//!   `exsync_engine::Op`); everything the pass commits goes into one state-store transaction.
+//! - The Exchange cursor advances only when every op succeeded; otherwise the next pass reads
+//!   the same changes again (harmless: what was committed now compares equal to its base).
+//! - A failure of one item is recorded with its reason and costs nothing else; a failure that
+//!   makes the mailbox unusable (auth, permission) ends the pass with that failure.
+
+use std::collections::{HashMap, HashSet};
+
+use exsync_business::BusinessDb;
+use exsync_engine::{Plan, Rules, Scope, SyncWindow, plan};
+use exsync_model::{BusinessId, ExchangeId};
+use exsync_store::{BaseSnapshot, StateStore};
+
+use crate::apply::apply_plan;
+use crate::exchange::{ExchangeSide, LinkedItem, LinkedItems};
+use crate::kind::SyncKind;
+use crate::report::KindReport;
+use crate::states::{LinkedBase, SidesNow, gather};
+
+/// What every pass of a run shares.
+pub struct PassEnv<'a> {
+    /// The business database.
+    pub business: &'a BusinessDb,
+    /// The sync state.
+    pub state: &'a StateStore,
+    /// The sync rules from the configuration.
+    pub rules: &'a Rules,
+    /// The sync window.
+    pub window: SyncWindow,
+    /// Plan only: write nothing, commit nothing.
+    pub dry_run: bool,
+}
+
+/// The business user whose mailbox a pass syncs.
+#[derive(Debug, Clone, Copy)]
+pub struct MailboxUser<'a> {
+    /// Login in the business application.
+    pub login: &'a str,
+    /// Primary SMTP address of the mailbox.
+    pub mailbox: &'a str,
+}
+
+/// Runs one pass of kind `T` for `user` through `exchange`.
+pub async fn sync_kind<T: SyncKind, X: ExchangeSide<T>>(
+    env: &PassEnv<'_>,
+    user: MailboxUser<'_>,
+    exchange: &X,
+) -> (KindReport, Option<Plan<T>>) {
+    let mut report = KindReport::new(user.login, user.mailbox, T::KIND);
+    match run(env, user, exchange, &mut report).await {
+        Ok(plan) => (report, Some(plan)),
+        Err(failure) => {
+            tracing::warn!(mailbox = user.mailbox, kind = %T::KIND, %failure, "pass failed");
+            report.failure = Some(failure);
+            (report, None)
+        }
+    }
+}
+
+async fn run<T: SyncKind, X: ExchangeSide<T>>(
+    env: &PassEnv<'_>,
+    user: MailboxUser<'_>,
+    exchange: &X,
+    report: &mut KindReport,
+) -> Result<Plan<T>, String> {
+    let mailbox = user.mailbox;
+    let links = load_links::<T>(env.state, mailbox, report).await?;
+    let (business, business_rejected) =
+        list_business::<T>(env.business, user.login, report).await?;
+    let cursor = env
+        .state
+        .cursor(mailbox, exchange.cursor_name())
+        .await
+        .map_err(|e| format!("reading the sync state: {e}"))?
+        .map(|c| c.value);
+    let linked: LinkedItems<'_, T> = links
+        .iter()
+        .map(|l| {
+            let item = LinkedItem {
+                business_id: &l.business_id,
+                base: &l.base,
+            };
+            (l.exchange_id.clone(), item)
+        })
+        .collect();
+    let collected = exchange
+        .collect(mailbox, cursor.as_deref(), &env.window, &linked)
+        .await
+        .map_err(|e| e.message)?;
+    report.initial = collected.initial;
+    for unreadable in &collected.rejected {
+        report.reject(
+            format!("Exchange {}", unreadable.id),
+            unreadable.reason.clone(),
+        );
+    }
+    let next_cursor = collected.next_cursor.clone();
+    let gathered = gather(
+        &links,
+        SidesNow {
+            business,
+            business_rejected,
+            exchange: collected,
+        },
+    );
+    let window = env.window;
+    let in_window = move |item: &T| item.in_window(&window);
+    let scope = Scope::new(mailbox)
+        .with_window(&in_window)
+        .with_linked_total(links.len());
+    let plan = plan(env.rules, &scope, gathered.states);
+    for conflict in &plan.conflicts {
+        let what = conflict
+            .field
+            .unwrap_or("the item (edited on one side, deleted on the other)");
+        report.notices.push(format!(
+            "conflict on {}: {what} changed on both sides; kept the {} version",
+            conflict.ids,
+            conflict.winner.as_str()
+        ));
+    }
+    for notice in &plan.notices {
+        report.notices.push(format!(
+            "{}: {:?} on the {} side ({:?})",
+            notice.ids,
+            notice.kind,
+            notice.side.as_str(),
+            notice.reason
+        ));
+    }
+    if let Some(held) = &plan.held {
+        report.held = Some(held.message.clone());
+    }
+    if env.dry_run {
+        return Ok(plan);
+    }
+    let change_keys: HashMap<ExchangeId, String> = links
+        .iter()
+        .filter_map(|l| Some((l.exchange_id.clone(), l.change_key.clone()?)))
+        .chain(gathered.change_keys)
+        .collect();
+    let applied = apply_plan(env.business, user, exchange, &plan, &change_keys, report).await;
+    let mut commit = applied.commit;
+    if applied.failed_writes == 0 {
+        let next_cursor = exchange.cursor_after_writes(&next_cursor, &applied.written);
+        commit.set_cursor(mailbox, exchange.cursor_name(), next_cursor);
+    }
+    env.state
+        .commit(&commit)
+        .await
+        .map_err(|e| format!("committing the sync state: {e}"))?;
+    Ok(plan)
+}
+
+/// The links of the mailbox and kind with their decoded bases. A link whose base cannot be
+/// decoded (written by another version) is dropped from this pass: its items are matched
+/// again by the business id stamped on the Exchange item.
+async fn load_links<T: SyncKind>(
+    state: &StateStore,
+    mailbox: &str,
+    report: &mut KindReport,
+) -> Result<Vec<LinkedBase<T>>, String> {
+    let links = state
+        .links(mailbox, T::KIND)
+        .await
+        .map_err(|e| format!("reading the sync state: {e}"))?;
+    let mut bases = Vec::with_capacity(links.len());
+    for link in links {
+        let (Some(exchange_id), Some(base)) = (link.exchange_id, link.base) else {
+            continue;
+        };
+        match serde_json::from_str::<T>(base.json()) {
+            Ok(item) => bases.push(LinkedBase {
+                business_id: BusinessId::from(link.business_id),
+                exchange_id: ExchangeId::from(exchange_id),
+                change_key: link.exchange_change_key,
+                base: item,
+            }),
+            Err(error) => report.notices.push(format!(
+                "business {}: the stored base could not be read ({error}); the item is matched \
+                 again by its business id",
+                link.business_id
+            )),
+        }
+    }
+    Ok(bases)
+}
+
+/// The business records of the user, and the ids of malformed rows (reported).
+async fn list_business<T: SyncKind>(
+    db: &BusinessDb,
+    login: &str,
+    report: &mut KindReport,
+) -> Result<(HashMap<BusinessId, T>, HashSet<BusinessId>), String> {
+    let rows = T::list(db, login)
+        .await
+        .map_err(|e| format!("reading the business database: {e}"))?;
+    let mut items = HashMap::with_capacity(rows.len());
+    let mut rejected = HashSet::new();
+    for row in rows {
+        match row {
+            Ok((id, item)) => {
+                items.insert(id, item);
+            }
+            Err(error) => {
+                report.reject(format!("business {}", error.id), error.to_string());
+                rejected.insert(BusinessId::from(error.id.clone()));
+            }
+        }
+    }
+    Ok((items, rejected))
+}
+
+/// The snapshot of a base.
+pub(crate) fn snapshot<T: SyncKind>(base: &T) -> Result<BaseSnapshot, String> {
+    BaseSnapshot::from_serialize(base).map_err(|e| format!("could not store the base: {e}"))
+}

@@ -1,0 +1,148 @@
+//! What a pass did, per mailbox and item kind: writes on each side, items rejected with the
+//! reason, notices the engine raised, deletions held, and a mailbox-wide failure if any.
+//!
+//! Invariant: every item the pass could not sync is in `rejected` with a message that names
+//! it and the fix; a report with no rejections and no failure means everything was synced.
+
+use std::fmt;
+
+use exsync_model::ItemKind;
+use serde::Serialize;
+
+/// Writes on one side.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SideCounts {
+    /// Items created.
+    pub created: usize,
+    /// Items updated.
+    pub updated: usize,
+    /// Items deleted.
+    pub deleted: usize,
+}
+
+impl SideCounts {
+    /// Any write at all.
+    pub fn any(&self) -> bool {
+        self.created + self.updated + self.deleted > 0
+    }
+}
+
+/// One item the pass could not sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// The item (business id and/or Exchange id).
+    pub item: String,
+    /// Why, and what to do.
+    pub reason: String,
+}
+
+/// The outcome of one pass for one mailbox and kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindReport {
+    /// The business user's login.
+    pub login: String,
+    /// The mailbox.
+    pub mailbox: String,
+    /// The kind.
+    pub kind: ItemKind,
+    /// Writes to Exchange.
+    pub exchange: SideCounts,
+    /// Writes to the business database.
+    pub business: SideCounts,
+    /// Items linked without a write (found equal on both sides).
+    pub linked: usize,
+    /// Items that could not be synced.
+    pub rejected: Vec<Rejection>,
+    /// What the engine wants an administrator to know (conflicts, overwritten edits, ...).
+    pub notices: Vec<String>,
+    /// The mass-deletion guard's message, when it held deletions.
+    pub held: Option<String>,
+    /// A failure that stopped the whole pass for this mailbox and kind.
+    pub failure: Option<String>,
+    /// True when Exchange was read from scratch (first pass, expired delta link, new window).
+    pub initial: bool,
+}
+
+impl KindReport {
+    /// An empty report.
+    pub fn new(login: &str, mailbox: &str, kind: ItemKind) -> Self {
+        KindReport {
+            login: login.to_owned(),
+            mailbox: mailbox.to_owned(),
+            kind,
+            exchange: SideCounts::default(),
+            business: SideCounts::default(),
+            linked: 0,
+            rejected: Vec::new(),
+            notices: Vec::new(),
+            held: None,
+            failure: None,
+            initial: false,
+        }
+    }
+
+    /// True when some item, or the whole pass, failed.
+    pub fn failed(&self) -> bool {
+        self.failure.is_some() || !self.rejected.is_empty()
+    }
+
+    /// Records a rejected item.
+    pub fn reject(&mut self, item: impl Into<String>, reason: impl Into<String>) {
+        self.rejected.push(Rejection {
+            item: item.into(),
+            reason: reason.into(),
+        });
+    }
+}
+
+impl fmt::Display for KindReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let counts = |c: &SideCounts| format!("+{} ~{} -{}", c.created, c.updated, c.deleted);
+        write!(
+            f,
+            "{:<16} {:<32} {:<12} Exchange {:<14} business {:<14} rejected {}",
+            self.login,
+            self.mailbox,
+            self.kind.as_str(),
+            counts(&self.exchange),
+            counts(&self.business),
+            self.rejected.len()
+        )?;
+        if let Some(failure) = &self.failure {
+            write!(f, "\n    FAILED: {failure}")?;
+        }
+        if let Some(held) = &self.held {
+            write!(f, "\n    HELD: {held}")?;
+        }
+        for rejection in &self.rejected {
+            write!(f, "\n    rejected {}: {}", rejection.item, rejection.reason)?;
+        }
+        for notice in &self.notices {
+            write!(f, "\n    note: {notice}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_fails_on_any_rejection_and_prints_it() {
+        let mut report = KindReport::new("eva", "eva@x.example", ItemKind::Task);
+        assert!(!report.failed());
+        report.exchange.created = 2;
+        report.reject(
+            "business 7",
+            "the subject is empty: give the task a subject",
+        );
+        assert!(report.failed());
+        let text = report.to_string();
+        assert!(text.contains("+2 ~0 -0"), "{text}");
+        assert!(
+            text.contains("rejected business 7: the subject is empty"),
+            "{text}"
+        );
+    }
+}

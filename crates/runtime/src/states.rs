@@ -1,0 +1,255 @@
+//! Gathering the planner's input for one mailbox and kind: each linked item with its base and
+//! what each side holds now, then the unlinked items of each side, matched by the business id
+//! stamped on Exchange items.
+//!
+//! Invariants: an item rejected on either side (unreadable row, unreadable Exchange item) is
+//! left out entirely, so it is neither deleted nor re-created; an Exchange item absent from
+//! the collected changes is taken as unchanged (equal to its base); an item is deleted only
+//! when its side's listing lacks it (business) or Exchange confirmed it gone.
+
+use std::collections::{HashMap, HashSet};
+
+use exsync_engine::{ItemState, LinkIds, Observed};
+use exsync_model::{BusinessId, ExchangeId};
+
+use crate::align::Align;
+use crate::exchange::{Collected, ExchangeItem};
+
+/// A link with its decoded base.
+#[derive(Debug, Clone)]
+pub struct LinkedBase<T> {
+    /// The business record.
+    pub business_id: BusinessId,
+    /// The Exchange item.
+    pub exchange_id: ExchangeId,
+    /// The Exchange change key of the base version.
+    pub change_key: Option<String>,
+    /// The agreed state.
+    pub base: T,
+}
+
+/// What each side holds now, keyed by id.
+#[derive(Debug)]
+pub struct SidesNow<T> {
+    /// Business records that read cleanly.
+    pub business: HashMap<BusinessId, T>,
+    /// Business records whose rows are malformed (left alone).
+    pub business_rejected: HashSet<BusinessId>,
+    /// What the connector collected.
+    pub exchange: Collected<T>,
+}
+
+/// The planner's input, and the change keys known for Exchange items.
+pub struct Gathered<T> {
+    /// One state per item.
+    pub states: Vec<ItemState<T>>,
+    /// Change keys of Exchange items read this pass, by id.
+    pub change_keys: HashMap<ExchangeId, String>,
+}
+
+/// Builds one [`ItemState`] per item.
+pub fn gather<T: Clone + PartialEq + Align>(
+    links: &[LinkedBase<T>],
+    now: SidesNow<T>,
+) -> Gathered<T> {
+    let SidesNow {
+        mut business,
+        business_rejected,
+        exchange,
+    } = now;
+    let rejected_exchange: HashSet<&ExchangeId> = exchange.rejected.iter().map(|r| &r.id).collect();
+    let deleted: HashSet<&ExchangeId> = exchange.deleted.iter().collect();
+    let mut present: HashMap<ExchangeId, ExchangeItem<T>> = HashMap::new();
+    let mut change_keys = HashMap::new();
+    for item in exchange.present {
+        if let Some(key) = &item.change_key {
+            change_keys.insert(item.id.clone(), key.clone());
+        }
+        present.insert(item.id.clone(), item);
+    }
+    let mut states = Vec::with_capacity(links.len() + business.len());
+    for link in links {
+        let skip = business_rejected.contains(&link.business_id)
+            || rejected_exchange.contains(&link.exchange_id);
+        let business_now = business.remove(&link.business_id);
+        let exchange_now = present.remove(&link.exchange_id);
+        if skip {
+            continue;
+        }
+        let exchange_now = if deleted.contains(&link.exchange_id) {
+            None
+        } else {
+            Some(match exchange_now {
+                Some(mut item) => {
+                    item.item.align_to(&link.base);
+                    observed(item)
+                }
+                None => Observed::new(link.base.clone()),
+            })
+        };
+        states.push(ItemState::linked(
+            LinkIds::new(link.business_id.clone(), link.exchange_id.clone()),
+            link.base.clone(),
+            business_now.map(Observed::new),
+            exchange_now,
+        ));
+    }
+    let mut stamped: HashMap<BusinessId, ExchangeItem<T>> = HashMap::new();
+    let mut unstamped = Vec::new();
+    for (_, item) in present {
+        if rejected_exchange.contains(&item.id) {
+            continue;
+        }
+        match &item.business_id {
+            Some(id) if business.contains_key(id) && !stamped.contains_key(id) => {
+                stamped.insert(id.clone(), item);
+            }
+            _ => unstamped.push(item),
+        }
+    }
+    let mut business: Vec<(BusinessId, T)> = business.into_iter().collect();
+    business.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    for (id, item) in business {
+        if business_rejected.contains(&id) {
+            continue;
+        }
+        match stamped.remove(&id) {
+            Some(mut found) => {
+                found.item.align_to(&item);
+                states.push(ItemState::found_on_both(
+                    LinkIds::new(id, found.id.clone()),
+                    Observed::new(item),
+                    observed(found),
+                ))
+            }
+            None => states.push(ItemState::new_in_business(id, Observed::new(item))),
+        }
+    }
+    unstamped.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    for item in unstamped {
+        let id = item.id.clone();
+        states.push(ItemState::new_in_exchange(id, observed(item)));
+    }
+    Gathered {
+        states,
+        change_keys,
+    }
+}
+
+fn observed<T>(item: ExchangeItem<T>) -> Observed<T> {
+    Observed {
+        item: item.item,
+        modified: item.modified,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use exsync_engine::Change;
+    use exsync_model::Task;
+
+    use super::*;
+    use crate::exchange::Unreadable;
+
+    fn collected(present: Vec<ExchangeItem<Task>>, deleted: Vec<&str>) -> Collected<Task> {
+        Collected {
+            present,
+            deleted: deleted.into_iter().map(ExchangeId::from).collect(),
+            rejected: Vec::new(),
+            next_cursor: String::new(),
+            initial: false,
+        }
+    }
+
+    fn x(id: &str, stamp: Option<&str>, subject: &str) -> ExchangeItem<Task> {
+        ExchangeItem {
+            id: id.into(),
+            change_key: Some(format!("ck-{id}")),
+            business_id: stamp.map(BusinessId::from),
+            item: Task::new(subject),
+            modified: None,
+        }
+    }
+
+    fn link(b: &str, e: &str, subject: &str) -> LinkedBase<Task> {
+        LinkedBase {
+            business_id: b.into(),
+            exchange_id: e.into(),
+            change_key: None,
+            base: Task::new(subject),
+        }
+    }
+
+    #[test]
+    fn unseen_exchange_items_are_unchanged_and_confirmed_deletions_are_deleted() {
+        let links = [link("1", "A", "one"), link("2", "B", "two")];
+        let business = HashMap::from([
+            ("1".into(), Task::new("one")),
+            ("2".into(), Task::new("two")),
+        ]);
+        let gathered = gather(
+            &links,
+            SidesNow {
+                business,
+                business_rejected: HashSet::new(),
+                exchange: collected(vec![], vec!["B"]),
+            },
+        );
+        let changes: Vec<_> = gathered.states.iter().map(ItemState::changes).collect();
+        assert_eq!(
+            changes,
+            [
+                (Change::Unchanged, Change::Unchanged),
+                (Change::Unchanged, Change::Deleted)
+            ]
+        );
+    }
+
+    #[test]
+    fn stamped_exchange_items_are_matched_to_their_business_record() {
+        let business = HashMap::from([("7".into(), Task::new("call"))]);
+        let gathered = gather(
+            &[],
+            SidesNow {
+                business,
+                business_rejected: HashSet::new(),
+                exchange: collected(
+                    vec![x("X", Some("7"), "call"), x("Y", None, "other")],
+                    vec![],
+                ),
+            },
+        );
+        let changes: Vec<_> = gathered.states.iter().map(ItemState::changes).collect();
+        assert_eq!(
+            changes,
+            [(Change::New, Change::New), (Change::Absent, Change::New)]
+        );
+        assert_eq!(gathered.states[0].ids().exchange, Some("X".into()));
+        assert_eq!(
+            gathered
+                .change_keys
+                .get(&ExchangeId::from("Y"))
+                .map(String::as_str),
+            Some("ck-Y")
+        );
+    }
+
+    #[test]
+    fn rejected_items_are_left_out_on_both_sides() {
+        let links = [link("1", "A", "one"), link("2", "B", "two")];
+        let mut exchange = collected(vec![], vec![]);
+        exchange.rejected.push(Unreadable {
+            id: "B".into(),
+            reason: "bad".into(),
+        });
+        let gathered = gather(
+            &links,
+            SidesNow {
+                business: HashMap::new(),
+                business_rejected: HashSet::from(["1".into()]),
+                exchange,
+            },
+        );
+        assert!(gathered.states.is_empty(), "neither item may be deleted");
+    }
+}

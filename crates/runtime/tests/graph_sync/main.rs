@@ -1,0 +1,9 @@
+//! End to end: business database (SQLite, and PostgreSQL when `EXSYNC_TEST_POSTGRES_URL`
+//! names a server) <-> exsync's runtime and Graph connector <-> the in-process Exchange
+//! emulator. Every test runs real passes (`sync_once`) and looks at both sides directly.
+
+mod appointments;
+mod common;
+mod recovery;
+mod series;
+mod tasks_contacts;
