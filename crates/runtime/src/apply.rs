@@ -36,9 +36,10 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
     report: &mut KindReport,
 ) -> Applied {
     let kind = T::KIND.as_str();
+    let new_ids: Vec<Option<BusinessId>> = plan.ops.iter().map(new_business_id).collect();
     let mut writes = Vec::new();
     let mut write_of_op: Vec<Option<usize>> = Vec::with_capacity(plan.ops.len());
-    for op in &plan.ops {
+    for (op, new_id) in plan.ops.iter().zip(&new_ids) {
         let write = match op {
             Op::CreateInExchange {
                 business_id, write, ..
@@ -58,6 +59,12 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
                 write,
             }),
             Op::DeleteInExchange { ids } => Some(ExchangeWrite::Delete { id: &ids.exchange }),
+            Op::CreateInBusiness { exchange_id, .. } => {
+                new_id.clone().map(|business_id| ExchangeWrite::Stamp {
+                    id: exchange_id,
+                    business_id,
+                })
+            }
             _ => None,
         };
         write_of_op.push(write.as_ref().map(|_| writes.len()));
@@ -73,7 +80,7 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
     let mut commit = PassCommit::new();
     let mut failed_writes = 0;
     let mut written_ids = Vec::new();
-    for (op, write_index) in plan.ops.iter().zip(write_of_op) {
+    for ((op, write_index), new_id) in plan.ops.iter().zip(write_of_op).zip(new_ids) {
         let written = match write_index.map(|i| results.get(i)) {
             None => Written::default(),
             Some(Some(Ok(written))) => written.clone(),
@@ -100,7 +107,7 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
             } => written_ids.push(ids.exchange.clone()),
             _ => {}
         }
-        match apply_business(db, user, op).await {
+        match apply_business(db, user, op, new_id).await {
             Ok(business_id) => {
                 count(report, op);
                 record(
@@ -131,6 +138,7 @@ async fn apply_business<T: SyncKind>(
     db: &BusinessDb,
     user: MailboxUser<'_>,
     op: &Op<T>,
+    new_id: Option<BusinessId>,
 ) -> Result<Option<BusinessId>, String> {
     let upsert = |id: BusinessId, write: &Write<T>| {
         let item = write.item.clone();
@@ -142,14 +150,10 @@ async fn apply_business<T: SyncKind>(
         }
     };
     match op {
-        Op::CreateInBusiness {
-            replaces, write, ..
-        } => {
-            let id = replaces
-                .clone()
-                .unwrap_or_else(|| BusinessId::from(uuid::Uuid::new_v4().to_string()));
-            upsert(id, write).await
-        }
+        Op::CreateInBusiness { write, .. } => match new_id {
+            Some(id) => upsert(id, write).await,
+            None => Err("no business id for the new record".to_owned()),
+        },
         Op::Update {
             ids,
             business: Some(write),
@@ -160,6 +164,19 @@ async fn apply_business<T: SyncKind>(
             .map(|_| None)
             .map_err(|e| format!("deleting in the business database: {e}")),
         _ => Ok(None),
+    }
+}
+
+/// The id a record created in the business database gets: the one it replaces, else a new
+/// UUID. Chosen before any write, so the Exchange item can be stamped with it first.
+fn new_business_id<T>(op: &Op<T>) -> Option<BusinessId> {
+    match op {
+        Op::CreateInBusiness { replaces, .. } => Some(
+            replaces
+                .clone()
+                .unwrap_or_else(|| BusinessId::from(uuid::Uuid::new_v4().to_string())),
+        ),
+        _ => None,
     }
 }
 

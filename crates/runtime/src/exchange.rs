@@ -96,6 +96,14 @@ pub enum ExchangeWrite<'a, T> {
         /// The Exchange item.
         id: &'a ExchangeId,
     },
+    /// Stamp item `id` (created in Outlook, now also in the business database) with its new
+    /// business id, so that it is recognised after a lost state store.
+    Stamp {
+        /// The Exchange item.
+        id: &'a ExchangeId,
+        /// The business record created for it.
+        business_id: BusinessId,
+    },
 }
 
 /// The outcome of a successful write.

@@ -10,6 +10,7 @@ use exsync_config::SyncConfig;
 use exsync_engine::{Direction, Rules};
 use exsync_model::{Appointment, Contact, ItemKind, Task};
 use exsync_store::StateStore;
+use futures_util::stream::{self, StreamExt};
 
 use crate::exchange::ExchangeSide;
 use crate::pass::{MailboxUser, PassEnv, sync_kind};
@@ -17,12 +18,24 @@ use crate::report::KindReport;
 use crate::rules::window_for;
 
 /// What to sync.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct OnceOptions {
     /// Only this user (login); all enabled users when `None`.
     pub user: Option<String>,
     /// Plan and report, but write nothing.
     pub dry_run: bool,
+    /// Mailboxes synced at the same time (each with at most 4 Graph requests in flight).
+    pub concurrent_mailboxes: usize,
+}
+
+impl Default for OnceOptions {
+    fn default() -> Self {
+        OnceOptions {
+            user: None,
+            dry_run: false,
+            concurrent_mailboxes: 8,
+        }
+    }
 }
 
 /// What a run did.
@@ -84,38 +97,62 @@ where
         window: window_for(now, sync.months_past, sync.months_future),
         dry_run: options.dry_run,
     };
+    let mut jobs = Vec::new();
     for user in &selected {
-        let Some(mailbox) = user.mailbox.as_deref() else {
-            outcome.skipped_users.push((
+        match user.mailbox.as_deref() {
+            Some(mailbox) => jobs.push(MailboxUser {
+                login: &user.login,
+                mailbox,
+            }),
+            None => outcome.skipped_users.push((
                 user.login.clone(),
                 format!(
                     "user {:?} has no mailbox address; set it with `exsync business user set {} --mailbox ADDRESS`",
                     user.login, user.login
                 ),
-            ));
-            continue;
-        };
-        let who = MailboxUser {
-            login: &user.login,
-            mailbox,
-        };
-        for kind in [ItemKind::Appointment, ItemKind::Task, ItemKind::Contact] {
-            if rules.kind(kind).direction == Direction::Off {
-                continue;
-            }
-            let report = match kind {
-                ItemKind::Appointment => sync_kind::<Appointment, X>(&env, who, exchange).await.0,
-                ItemKind::Task => sync_kind::<Task, X>(&env, who, exchange).await.0,
-                ItemKind::Contact => sync_kind::<Contact, X>(&env, who, exchange).await.0,
-            };
-            tracing::info!(login = %user.login, kind = %kind, "{report}");
-            let mailbox_down = report.failure.is_some() && kind == ItemKind::Appointment;
-            outcome.reports.push(report);
-            if mailbox_down {
-                // The other kinds of this mailbox would fail the same way (auth, permission).
-                break;
-            }
+            )),
         }
     }
+    let env = &env;
+    let mut per_user: Vec<(usize, Vec<KindReport>)> = stream::iter(jobs.into_iter().enumerate())
+        .map(|(index, who)| async move { (index, sync_user(env, rules, who, exchange).await) })
+        .buffer_unordered(options.concurrent_mailboxes.max(1))
+        .collect()
+        .await;
+    per_user.sort_by_key(|(index, _)| *index);
+    outcome
+        .reports
+        .extend(per_user.into_iter().flat_map(|(_, reports)| reports));
     Ok(outcome)
+}
+
+/// Every kind of one user's mailbox, one after another.
+async fn sync_user<X>(
+    env: &PassEnv<'_>,
+    rules: &Rules,
+    who: MailboxUser<'_>,
+    exchange: &X,
+) -> Vec<KindReport>
+where
+    X: ExchangeSide<Appointment> + ExchangeSide<Task> + ExchangeSide<Contact>,
+{
+    let mut reports = Vec::new();
+    for kind in [ItemKind::Appointment, ItemKind::Task, ItemKind::Contact] {
+        if rules.kind(kind).direction == Direction::Off {
+            continue;
+        }
+        let report = match kind {
+            ItemKind::Appointment => sync_kind::<Appointment, X>(env, who, exchange).await.0,
+            ItemKind::Task => sync_kind::<Task, X>(env, who, exchange).await.0,
+            ItemKind::Contact => sync_kind::<Contact, X>(env, who, exchange).await.0,
+        };
+        tracing::info!(login = who.login, kind = %kind, "{report}");
+        let mailbox_down = report.failure.is_some() && kind == ItemKind::Appointment;
+        reports.push(report);
+        if mailbox_down {
+            // The other kinds of this mailbox would fail the same way (auth, permission).
+            break;
+        }
+    }
+    reports
 }

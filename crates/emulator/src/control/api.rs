@@ -53,6 +53,9 @@ struct Seed {
 #[serde(deny_unknown_fields)]
 struct Count {
     count: u64,
+    /// Requests let through before the faults start.
+    #[serde(default)]
+    after: u64,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +137,12 @@ pub(super) async fn serve(shared: &Shared, request: Request) -> Response {
         }),
         (Method::POST, "/drop-connections") => with(&bytes, |c: Count| {
             state.control.drop_next = c.count;
+            state.control.drop_skip = c.after;
+            done()
+        }),
+        (Method::POST, "/lose-answers") => with(&bytes, |c: Count| {
+            state.control.lose_next = c.count;
+            state.control.lose_skip = c.after;
             done()
         }),
         (Method::POST, "/throttle") => with(&bytes, |t: Throttle| throttle(&mut state, &t)),

@@ -46,7 +46,38 @@ impl EmulatorHandle {
 
     /// Closes the TCP connection of each of the next `requests` requests without an answer.
     pub fn drop_connections(&self, requests: u64) {
-        self.store().lock().control.drop_next = requests;
+        self.drop_connections_after(0, requests);
+    }
+
+    /// As [`EmulatorHandle::drop_connections`], after letting `skip` requests through.
+    pub fn drop_connections_after(&self, skip: u64, requests: u64) {
+        let mut state = self.store().lock();
+        state.control.drop_skip = skip;
+        state.control.drop_next = requests;
+    }
+
+    /// Serves each of the next `requests` Graph requests normally (writes are committed), then
+    /// closes its TCP connection without the answer: the client sees a transport error after
+    /// the server acted. Dropped or error-injected requests do not count.
+    pub fn lose_answers(&self, requests: u64) {
+        self.lose_answers_after(0, requests);
+    }
+
+    /// As [`EmulatorHandle::lose_answers`], after answering `skip` served Graph requests.
+    pub fn lose_answers_after(&self, skip: u64, requests: u64) {
+        let mut state = self.store().lock();
+        state.control.lose_skip = skip;
+        state.control.lose_next = requests;
+    }
+
+    /// Faults still pending: (connection drops, lost answers), skipped requests included.
+    pub fn pending_faults(&self) -> (u64, u64) {
+        let state = self.store().lock();
+        let control = &state.control;
+        (
+            control.drop_next + control.drop_skip * u64::from(control.drop_next > 0),
+            control.lose_next + control.lose_skip * u64::from(control.lose_next > 0),
+        )
     }
 
     /// Makes every EWS `SyncState` issued so far answer `ErrorInvalidSyncStateData`; states
@@ -55,7 +86,8 @@ impl EmulatorHandle {
         self.store().lock().control.expire_sync_states();
     }
 
-    /// Removes every latency, error rate and pending connection drop (counters stay).
+    /// Removes every latency, error rate, pending connection drop and pending lost answer
+    /// (counters stay).
     pub fn clear_faults(&self) {
         self.store().lock().control.clear();
     }

@@ -1,5 +1,6 @@
 //! The control API and the fault knobs behind it: request counts per protocol, operation and
-//! mailbox, added latency, injected error statuses, and dropped connections. One axum
+//! mailbox, added latency, injected error statuses, dropped connections and lost answers (a
+//! Graph request served, then its connection closed without the answer). One axum
 //! middleware ([`faults`]) serves `/_emulator/...` and applies the faults to every other
 //! request; `docs/emulator.md` ("Control API and fault knobs") documents it.
 //!
@@ -79,6 +80,11 @@ pub struct ControlState {
     rng: SplitMix,
     seed: u64,
     drop_next: u64,
+    /// Requests let through before the pending drops start.
+    drop_skip: u64,
+    lose_next: u64,
+    /// Served Graph requests answered before the pending lost answers start.
+    lose_skip: u64,
     sync_expired: bool,
     fresh_sync_states: HashSet<String>,
 }
@@ -92,6 +98,9 @@ impl Default for ControlState {
             rng: SplitMix(DEFAULT_SEED),
             seed: DEFAULT_SEED,
             drop_next: 0,
+            drop_skip: 0,
+            lose_next: 0,
+            lose_skip: 0,
             sync_expired: false,
             fresh_sync_states: HashSet::new(),
         }
@@ -115,6 +124,8 @@ pub enum ControlError {
 /// What the middleware is to do with one request, decided under the store lock.
 struct Decision {
     drop: bool,
+    /// Serve the request, then close the connection without the answer.
+    lose: bool,
     latency: Duration,
     error: Option<u16>,
 }
@@ -126,8 +137,7 @@ impl ControlState {
     }
 
     fn decide(&mut self, protocol: Protocol) -> Decision {
-        let drop = self.drop_next > 0;
-        self.drop_next = self.drop_next.saturating_sub(1);
+        let drop = countdown(&mut self.drop_skip, &mut self.drop_next);
         let latency = self
             .latency
             .get(&Some(protocol))
@@ -146,8 +156,15 @@ impl ControlState {
                 }
             }
         }
+        // Only a Graph request that is really served can lose its answer; the countdown
+        // waits for one.
+        let lose = !drop
+            && error.is_none()
+            && protocol == Protocol::Graph
+            && countdown(&mut self.lose_skip, &mut self.lose_next);
         Decision {
             drop,
+            lose,
             latency,
             error,
         }
@@ -194,11 +211,14 @@ impl ControlState {
         self.fresh_sync_states.clear();
     }
 
-    /// Removes latency, error rates and pending drops.
+    /// Removes latency, error rates, pending drops and pending lost answers.
     fn clear(&mut self) {
         self.latency.clear();
         self.error_rates.clear();
         self.drop_next = 0;
+        self.drop_skip = 0;
+        self.lose_next = 0;
+        self.lose_skip = 0;
     }
 
     /// Sets (or, for zero, removes) the latency of `protocol` (`None`: every protocol).
@@ -238,8 +258,25 @@ impl ControlState {
             "error_rates": self.error_rates,
             "seed": self.seed,
             "drop_connections": self.drop_next,
+            "drop_connections_after": self.drop_skip,
+            "lose_answers": self.lose_next,
+            "lose_answers_after": self.lose_skip,
         })
     }
+}
+
+/// One step of a fault countdown: true when this request is faulted. Pending faults wait
+/// until `skip` requests went by; nothing counts down once no fault is pending.
+fn countdown(skip: &mut u64, pending: &mut u64) -> bool {
+    if *pending == 0 {
+        return false;
+    }
+    if *skip > 0 {
+        *skip -= 1;
+        return false;
+    }
+    *pending -= 1;
+    true
 }
 
 fn protocol_name(p: Protocol) -> &'static str {
@@ -310,6 +347,11 @@ pub(crate) async fn faults(State(shared): State<Shared>, request: Request, next:
     match decision.error {
         Some(status) => inject::error_response(protocol, status),
         None if sync => sync_states::serve(&shared, request, next).await,
+        None if decision.lose => {
+            // Served and committed; the answer never reaches the client.
+            let _lost = next.run(request).await;
+            std::panic::resume_unwind(Box::new("exsync-emulator: answer lost on purpose"));
+        }
         None => next.run(request).await,
     }
 }
@@ -355,5 +397,31 @@ mod tests {
         assert!(first.drop && !second.drop);
         assert_eq!(first.latency, Duration::from_millis(5));
         assert_eq!(second.latency, Duration::from_millis(9));
+    }
+
+    #[test]
+    fn lost_answers_count_down_on_served_graph_requests_only() {
+        let mut state = ControlState {
+            drop_next: 1,
+            lose_next: 2,
+            lose_skip: 1,
+            ..ControlState::default()
+        };
+        let dropped = state.decide(Protocol::Graph);
+        assert!(
+            !state.decide(Protocol::Graph).lose,
+            "the skipped one is answered"
+        );
+        assert!(
+            dropped.drop && !dropped.lose,
+            "a dropped request is not served"
+        );
+        assert!(
+            !state.decide(Protocol::Token).lose,
+            "only Graph answers are lost"
+        );
+        assert!(state.decide(Protocol::Graph).lose);
+        assert!(state.decide(Protocol::Graph).lose);
+        assert!(!state.decide(Protocol::Graph).lose);
     }
 }

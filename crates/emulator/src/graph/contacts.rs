@@ -1,5 +1,7 @@
 //! Contacts: `/users/{user}/contactFolders` (GET, POST), `/users/{user}/contactFolders/{id}`
-//! (GET) and `/users/{user}/contactFolders/{id}/contacts` (CRUD, `delta`)
+//! (GET), `/users/{user}/contactFolders/{id}/contacts` (CRUD, `delta`), `/users/{user}/contacts`
+//! (the root folder's, GET, POST) and `/users/{user}/contacts/{id}` (a contact in any folder),
+//! with `singleValueExtendedProperties` as on events ([`super::extended`])
 //! (https://learn.microsoft.com/graph/api/resources/contact), app-only with
 //! `Contacts.ReadWrite` (reads also with `Contacts.Read`).
 //!
@@ -17,6 +19,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::error::GraphError;
+use super::expansion::Navigation;
 use super::folders::{Folder, Item, Kind};
 use super::items::{self, Call, Resource};
 use super::schema::{Prop, Ty};
@@ -87,6 +90,7 @@ pub(crate) static CONTACT: Resource = Resource {
     items: "contacts",
     extra,
     on_create: crate::store::folders::derive_display_name,
+    navigation: Navigation::ExtendedProperties,
 };
 
 fn render_folder(folder: &Folder, root: &str) -> Value {
@@ -201,6 +205,7 @@ pub(crate) async fn contact(
     Path((user, folder, id)): Path<(String, String, String)>,
     method: Method,
     headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
     let call = Call {
@@ -212,7 +217,86 @@ pub(crate) async fn contact(
     match method {
         Method::PATCH => items::update(&call, &CONTACT, &id, &body),
         Method::DELETE => items::delete(&call, &CONTACT, &id),
-        _ => items::get(&call, &CONTACT, &id),
+        _ => items::get(&call, &CONTACT, &id, &query),
+    }
+}
+
+/// The folder a request under `/users/{user}/contacts` is about: the one holding contact `id`,
+/// or the root folder without one. Authorizes first, so that the answer keeps Graph's order.
+fn locate(
+    shared: &Shared,
+    headers: &HeaderMap,
+    user: &str,
+    access: Access,
+    id: Option<&str>,
+) -> Result<String, GraphError> {
+    let mut state = shared.store.lock();
+    let mailbox = authorize_in(&state, headers, user, access, Area::Contacts)?;
+    let set = super::folders::set(&mut state.mailboxes, &mailbox.id, Kind::ContactFolders)?;
+    let found = match id {
+        Some(id) if !crate::ids::is_well_formed_item_id(id) => {
+            return Err(GraphError::malformed_id());
+        }
+        Some(id) => set.folder_of_item(id),
+        None => set.default_folder(),
+    };
+    found
+        .map(|f| f.id.clone())
+        .ok_or_else(GraphError::item_not_found)
+}
+
+fn access_of(method: &Method) -> Access {
+    if method == Method::GET {
+        Access::Read
+    } else {
+        Access::Write
+    }
+}
+
+/// `GET|POST /users/{user}/contacts`: the contacts of the root folder "Contacts".
+pub(crate) async fn root_contacts(
+    State(shared): State<Shared>,
+    Path(user): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, GraphError> {
+    let folder = locate(&shared, &headers, &user, access_of(&method), None)?;
+    let call = Call {
+        shared: &shared,
+        user: &user,
+        folder: &folder,
+        headers: &headers,
+    };
+    if method == Method::POST {
+        items::create(&call, &CONTACT, &body)
+    } else {
+        items::list(&call, &CONTACT, &query, uri.path())
+    }
+}
+
+/// `GET|PATCH|DELETE /users/{user}/contacts/{contact}`: a contact in any folder.
+pub(crate) async fn contact_by_id(
+    State(shared): State<Shared>,
+    Path((user, id)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, GraphError> {
+    let folder = locate(&shared, &headers, &user, access_of(&method), Some(&id))?;
+    let call = Call {
+        shared: &shared,
+        user: &user,
+        folder: &folder,
+        headers: &headers,
+    };
+    match method {
+        Method::PATCH => items::update(&call, &CONTACT, &id, &body),
+        Method::DELETE => items::delete(&call, &CONTACT, &id),
+        _ => items::get(&call, &CONTACT, &id, &query),
     }
 }
 

@@ -85,7 +85,10 @@ fn bad_expand(what: &str) -> GraphError {
 }
 
 /// The `$expand` of a request on `nav`'s resource.
-pub(crate) fn parse(nav: Navigation, query: &HashMap<String, String>) -> Result<Expansion, GraphError> {
+pub(crate) fn parse(
+    nav: Navigation,
+    query: &HashMap<String, String>,
+) -> Result<Expansion, GraphError> {
     match nav {
         Navigation::LinkedResources => match query_param(query, "$expand") {
             None => Ok(Expansion::Nothing),

@@ -13,6 +13,7 @@ use serde_json::Value;
 pub(crate) use crate::store::folders::{Folder, FolderSet, Item, Kind};
 
 use super::error::GraphError;
+use super::expansion::Expansion;
 use crate::ids;
 use crate::store::MailboxData;
 
@@ -40,6 +41,9 @@ pub(crate) struct Round {
     pub(crate) folder_id: String,
     /// Sequence number the client is up to date with.
     pub(crate) since: u64,
+    /// What the round's first request `$expand`ed; every page and round of it carries it
+    /// (Graph keeps a delta query's options in its links).
+    pub(crate) expansion: Expansion,
 }
 
 /// What a folder delta state token stands for.

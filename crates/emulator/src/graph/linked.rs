@@ -9,9 +9,10 @@
 //! stored with its task ([`crate::store::folders::Item::linked`]) and so goes when the task goes;
 //! writing one does not change the task's change key (not verified against Graph).
 //!
-//! Microsoft documents these calls as "Application: Not supported" on some pages and with
-//! `Tasks.ReadWrite.All` for other users on newer ones; the emulator follows the latter (the
-//! same permissions as the tasks themselves).
+//! Permissions as for the tasks themselves: the current "Create linkedResource" page (en-us,
+//! v1.0) lists `Tasks.ReadWrite.All` for applications, "List linkedResources" `Tasks.Read.All`
+//! (some older, localized copies still say "Application: Not supported"). That `$expand` works
+//! on task list and delta reads is the emulator's assumption (OData), not found documented.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -53,7 +54,11 @@ pub(crate) fn from_task_body(body: &Value) -> Result<Option<Vec<Map<String, Valu
     let items = list.as_array().ok_or_else(|| {
         GraphError::invalid_request(format!("Invalid value for property '{PROPERTY}'."))
     })?;
-    items.iter().map(accept_new).collect::<Result<_, _>>().map(Some)
+    items
+        .iter()
+        .map(accept_new)
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 /// The JSON of a linked resource.
@@ -170,10 +175,8 @@ pub(crate) async fn one(
             let mut out = with_task(&shared, &headers, names, Access::Read, |item| {
                 Ok(render(&item.linked[position(item)?]))
             })?;
-            out["@odata.context"] = Value::String(format!(
-                "{}/$entity",
-                context(&shared, &user, &list, &task)
-            ));
+            out["@odata.context"] =
+                Value::String(format!("{}/$entity", context(&shared, &user, &list, &task)));
             Ok(super::events::respond(StatusCode::OK, out, &prefer))
         }
     }

@@ -12,9 +12,11 @@ mod convert;
 mod delta;
 pub mod error;
 mod events;
+mod expansion;
 mod extended;
 mod folders;
 mod items;
+mod linked;
 mod occurrences;
 mod query;
 mod recurrence;
@@ -101,6 +103,24 @@ pub(crate) fn router(shared: &Shared) -> Router<Shared> {
         .route(
             "/users/{user}/todo/lists/{list}/tasks/{id}",
             get(todo::task).patch(todo::task).delete(todo::task),
+        )
+        .route(
+            "/users/{user}/todo/lists/{list}/tasks/{id}/linkedResources",
+            get(linked::collection).post(linked::collection),
+        )
+        .route(
+            "/users/{user}/todo/lists/{list}/tasks/{id}/linkedResources/{link}",
+            get(linked::one).patch(linked::one).delete(linked::one),
+        )
+        .route(
+            "/users/{user}/contacts",
+            get(contacts::root_contacts).post(contacts::root_contacts),
+        )
+        .route(
+            "/users/{user}/contacts/{id}",
+            get(contacts::contact_by_id)
+                .patch(contacts::contact_by_id)
+                .delete(contacts::contact_by_id),
         )
         .route(
             "/users/{user}/contactFolders",

@@ -6,7 +6,8 @@
 //! Invariants: every mailbox has the default list "Tasks" (`wellknownListName: defaultList`),
 //! which is the mailbox's Tasks folder: tasks created through EWS in the `tasks` folder are in it;
 //! new lists are `wellknownListName: none`; tasks carry the `todoTask` properties of the v1.0
-//! CSDL only (`recurrence`, attachments, checklist items and linked resources are not served).
+//! CSDL only, plus their `linkedResources` when `$expand`ed ([`super::linked`]); `recurrence`,
+//! attachments and checklist items are not served.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::error::GraphError;
+use super::expansion::Navigation;
 use super::folders::{Folder, Item, Kind};
 use super::items::{self, Call, Resource};
 use super::schema::{Prop, Ty};
@@ -74,6 +76,7 @@ pub(crate) static TASK: Resource = Resource {
     items: "tasks",
     extra,
     on_create: |_| {},
+    navigation: Navigation::LinkedResources,
 };
 
 fn render_list(list: &Folder) -> Value {
@@ -159,6 +162,7 @@ pub(crate) async fn task(
     Path((user, list, id)): Path<(String, String, String)>,
     method: axum::http::Method,
     headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
     let call = Call {
@@ -170,7 +174,7 @@ pub(crate) async fn task(
     match method {
         axum::http::Method::PATCH => items::update(&call, &TASK, &id, &body),
         axum::http::Method::DELETE => items::delete(&call, &TASK, &id),
-        _ => items::get(&call, &TASK, &id),
+        _ => items::get(&call, &TASK, &id, &query),
     }
 }
 

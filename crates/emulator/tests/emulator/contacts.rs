@@ -209,3 +209,220 @@ async fn contacts_need_the_contacts_permission() {
     let (status, _) = new_folder(&env, &token, &user, "CRM").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+const BUSINESS_ID: &str = "String {a42cbdf3-bae0-4cee-a2fb-99aa72ae86b8} Name exsync.businessId";
+const BUSINESS_FAX: &str = "String 0x3A24";
+
+fn both_properties() -> String {
+    format!(
+        "$expand=singleValueExtendedProperties($filter=id eq '{BUSINESS_ID}' or id eq '{BUSINESS_FAX}')"
+    )
+}
+
+fn stamped(given_name: &str, business_id: &str) -> Value {
+    json!({"givenName": given_name,
+        "singleValueExtendedProperties": [{"id": BUSINESS_ID, "value": business_id}]})
+}
+
+#[tokio::test]
+async fn contacts_carry_single_value_extended_properties() {
+    let env = start().await;
+    let token = env.token().await;
+    let user = env.mailbox(0);
+    let (_, folder) = new_folder(&env, &token, &user, "CRM").await;
+    let contacts = format!(
+        "/users/{user}/contactFolders/{}/contacts",
+        folder["id"].as_str().expect("id")
+    );
+    let (status, _, c1) = env
+        .graph(
+            Method::POST,
+            &contacts,
+            &token,
+            &[],
+            Some(&stamped("A", "C-1")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c1}");
+    assert!(c1.get("singleValueExtendedProperties").is_none(), "{c1}");
+    assert_eq!(c1["displayName"], "A");
+    env.graph(
+        Method::POST,
+        &contacts,
+        &token,
+        &[],
+        Some(&stamped("B", "C-2")),
+    )
+    .await;
+    let one = format!("{contacts}/{}", c1["id"].as_str().expect("id"));
+
+    let (_, _, plain) = env.graph(Method::GET, &one, &token, &[], None).await;
+    assert!(plain.get("singleValueExtendedProperties").is_none());
+    let expanded = format!("{one}?{}", both_properties());
+    let (status, _, read) = env.graph(Method::GET, &expanded, &token, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(
+        read["singleValueExtendedProperties"],
+        json!([{"id": BUSINESS_ID, "value": "C-1"}])
+    );
+
+    // PATCH adds the fax beside the business id; both come back with the `or` expansion.
+    let patch = json!({"singleValueExtendedProperties": [{"id": BUSINESS_FAX, "value": "+49 30 99"}],
+        "jobTitle": "Buyer"});
+    let (status, _, changed) = env
+        .graph(Method::PATCH, &one, &token, &[], Some(&patch))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["jobTitle"], "Buyer");
+    let (_, _, read) = env.graph(Method::GET, &expanded, &token, &[], None).await;
+    assert_eq!(
+        read["singleValueExtendedProperties"],
+        json!([{"id": BUSINESS_ID, "value": "C-1"}, {"id": BUSINESS_FAX, "value": "+49 30 99"}])
+    );
+
+    // The list finds a contact by its business id.
+    let filter = format!(
+        "$filter=singleValueExtendedProperties/Any(ep: ep/id eq '{BUSINESS_ID}' and ep/value eq 'C-2')"
+    );
+    let (status, _, found) = env
+        .graph(
+            Method::GET,
+            &format!("{contacts}?{filter}"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let value = found["value"].as_array().expect("value");
+    assert_eq!(value.len(), 1);
+    assert_eq!(value[0]["givenName"], "B");
+    assert!(value[0].get("singleValueExtendedProperties").is_none());
+    let (_, _, listed) = env
+        .graph(
+            Method::GET,
+            &format!("{contacts}?{}", both_properties()),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    let value = listed["value"].as_array().expect("value");
+    assert_eq!(value[1]["singleValueExtendedProperties"][0]["value"], "C-2");
+
+    // Malformed properties and unknown expansions answer 400.
+    let bad = json!({"givenName": "X", "singleValueExtendedProperties": [{"id": "exsync", "value": "v"}]});
+    let (status, _, _) = env
+        .graph(Method::POST, &contacts, &token, &[], Some(&bad))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = env
+        .graph(
+            Method::GET,
+            &format!("{one}?$expand=photo"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A deleted contact is no longer found by its property.
+    env.graph(Method::DELETE, &one, &token, &[], None).await;
+    let c1_filter = filter.replace("C-2", "C-1");
+    let (_, _, found) = env
+        .graph(
+            Method::GET,
+            &format!("{contacts}?{c1_filter}"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(found["value"], json!([]));
+}
+
+#[tokio::test]
+async fn contacts_are_addressed_by_id_in_any_folder() {
+    let env = start().await;
+    let token = env.token().await;
+    let user = env.mailbox(0);
+    let (_, folder) = new_folder(&env, &token, &user, "CRM").await;
+    let folder_id = folder["id"].as_str().expect("id");
+    let contacts = format!("/users/{user}/contactFolders/{folder_id}/contacts");
+    let (_, _, created) = env
+        .graph(
+            Method::POST,
+            &contacts,
+            &token,
+            &[],
+            Some(&stamped("A", "C-1")),
+        )
+        .await;
+    let direct = format!(
+        "/users/{user}/contacts/{}",
+        created["id"].as_str().expect("id")
+    );
+    let (status, _, read) = env.graph(Method::GET, &direct, &token, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(read["parentFolderId"], folder_id);
+    let (_, _, read) = env
+        .graph(
+            Method::GET,
+            &format!("{direct}?{}", both_properties()),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(read["singleValueExtendedProperties"][0]["value"], "C-1");
+    let (status, _, changed) = env
+        .graph(
+            Method::PATCH,
+            &direct,
+            &token,
+            &[],
+            Some(&json!({"surname": "Z"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["surname"], "Z");
+    assert_eq!(changed["parentFolderId"], folder_id);
+    let (status, _, _) = env.graph(Method::DELETE, &direct, &token, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, body) = env.graph(Method::GET, &direct, &token, &[], None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(error_code(&body), "ErrorItemNotFound");
+    let (status, _, _) = env
+        .graph(
+            Method::GET,
+            &format!("/users/{user}/contacts/not-an-id!"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // `/contacts` itself is the root folder's collection.
+    let root = format!("/users/{user}/contacts");
+    let (status, _, in_root) = env
+        .graph(
+            Method::POST,
+            &root,
+            &token,
+            &[],
+            Some(&json!({"givenName": "R"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{in_root}");
+    assert_ne!(in_root["parentFolderId"], folder_id);
+    let (_, _, listed) = env.graph(Method::GET, &root, &token, &[], None).await;
+    let names: Vec<&str> = listed["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .map(|c| c["givenName"].as_str().expect("givenName"))
+        .collect();
+    assert_eq!(names, ["R"]);
+}

@@ -1,6 +1,6 @@
 //! The control API (`/_emulator/...`) and the fault knobs: request counts, error rates with a
-//! seed, latency, dropped connections, throttle now, expiring delta tokens and secrets, token
-//! lifetime; and the same knobs as `EmulatorHandle` methods.
+//! seed, latency, dropped connections, lost answers, throttle now, expiring delta tokens and
+//! secrets, token lifetime; and the same knobs as `EmulatorHandle` methods.
 
 use std::time::{Duration, Instant};
 
@@ -260,6 +260,61 @@ async fn dropped_connections_get_no_answer() {
     env.emu.drop_connections(1);
     assert!(env.http.get(&url).bearer_auth(&token).send().await.is_err());
     assert_eq!(env.events_status(&token).await, StatusCode::OK);
+    env.emu.stop().await;
+}
+
+#[tokio::test]
+async fn lost_answers_are_served_but_never_answered() {
+    let env = start().await;
+    let token = env.token().await;
+    let lose = json!({"count": 1});
+    assert_eq!(
+        env.control(Method::POST, "/lose-answers", Some(lose))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        env.control(Method::GET, "/faults", None).await.1["lose_answers"],
+        1
+    );
+    let url = format!("{}/users/{}/events", env.emu.graph_url(), env.mailbox(0));
+    let event = json!({
+        "subject": "Lost in transit",
+        "start": {"dateTime": "2027-02-01T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2027-02-01T11:00:00", "timeZone": "UTC"},
+    });
+    let sent = env
+        .http
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&event)
+        .send()
+        .await;
+    assert!(
+        sent.is_err(),
+        "connection closed without an answer: {sent:?}"
+    );
+    let listed: Value = env
+        .http
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("json");
+    let created = listed["value"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["subject"] == "Lost in transit")
+        .count();
+    assert_eq!(created, 1, "the write was carried out: {listed}");
+    env.emu.lose_answers(1);
+    env.emu.clear_faults();
+    assert_eq!(env.events_status(&token).await, StatusCode::OK, "cleared");
     env.emu.stop().await;
 }
 

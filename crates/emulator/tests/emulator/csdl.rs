@@ -1,6 +1,7 @@
 //! Conformance with Microsoft's Graph v1.0 CSDL: every property the emulator writes for an
-//! event exists on `event` (or its base types `outlookItem`, `entity`) or on the complex type
-//! it nests, with a compatible JSON type, and every enumeration value is a member of its enum.
+//! event, task (with expanded linked resources) or contact exists on its type (or its base
+//! types such as `outlookItem`, `entity`) or on the complex type it nests, with a compatible
+//! JSON type, and every enumeration value is a member of its enum.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -321,6 +322,21 @@ async fn every_task_contact_folder_and_delta_item_is_in_the_csdl() {
         .await;
     schema.check_object("todoTask", &task, "task", &mut problems);
     schema.check_object("todoTask", &plain, "plain task", &mut problems);
+    let mut linked_task = json!({"title": "linked"});
+    linked_task["linkedResources"] = json!([{"applicationName": "exsync", "externalId": "T-1",
+        "displayName": "ERP", "webUrl": "https://erp.example/T-1"}]);
+    let (_, _, linked) = env
+        .graph(Method::POST, &tasks, &token, &[], Some(&linked_task))
+        .await;
+    let linked_id = linked["id"].as_str().expect("id");
+    let expanded = get(format!("{tasks}/{linked_id}?$expand=linkedResources")).await;
+    assert_eq!(expanded["linkedResources"][0]["externalId"], "T-1");
+    schema.check_object("todoTask", &linked, "deep-inserted task", &mut problems);
+    schema.check_object("todoTask", &expanded, "expanded task", &mut problems);
+    let links = get(format!("{tasks}/{linked_id}/linkedResources")).await;
+    for link in links["value"].as_array().expect("value") {
+        schema.check_object("linkedResource", link, "linkedResource", &mut problems);
+    }
     for item in without_removed(&get(format!("{tasks}/delta")).await["value"]) {
         schema.check_object("todoTask", &item, "task delta", &mut problems);
     }
@@ -352,6 +368,19 @@ async fn every_task_contact_folder_and_delta_item_is_in_the_csdl() {
         .await;
     schema.check_object("contact", &contact, "contact", &mut problems);
     schema.check_object("contact", &bare, "bare contact", &mut problems);
+    let prop = "String {a42cbdf3-bae0-4cee-a2fb-99aa72ae86b8} Name exsync.businessId";
+    let stamped =
+        json!({"givenName": "S", "singleValueExtendedProperties": [{"id": prop, "value": "C-1"}]});
+    let (_, _, stamped) = env
+        .graph(Method::POST, &contacts, &token, &[], Some(&stamped))
+        .await;
+    let expanded = get(format!(
+        "{contacts}/{}?$expand=singleValueExtendedProperties($filter=id eq '{prop}')",
+        stamped["id"].as_str().expect("id")
+    ))
+    .await;
+    assert!(expanded.get("singleValueExtendedProperties").is_some());
+    schema.check_object("contact", &expanded, "expanded contact", &mut problems);
     for item in without_removed(&get(format!("{contacts}/delta")).await["value"]) {
         schema.check_object("contact", &item, "contact delta", &mut problems);
     }

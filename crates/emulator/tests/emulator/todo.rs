@@ -251,3 +251,209 @@ async fn tasks_need_the_tasks_permission() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+fn erp_link(external_id: &str) -> Value {
+    json!({"applicationName": "exsync", "externalId": external_id, "displayName": "ERP task"})
+}
+
+#[tokio::test]
+async fn linked_resources_are_created_with_the_task_and_shown_only_when_expanded() {
+    let env = start().await;
+    let token = env.token().await;
+    let user = env.mailbox(0);
+    let list = default_list(&env, &token, &user).await;
+    let tasks = format!("/users/{user}/todo/lists/{list}/tasks");
+    let mut task = full_task();
+    task["linkedResources"] = json!([erp_link("T-1")]);
+    let (status, _, created) = env
+        .graph(Method::POST, &tasks, &token, &[], Some(&task))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["title"], "Call back");
+    let links = created["linkedResources"]
+        .as_array()
+        .expect("deep insert shown");
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0]["externalId"], "T-1");
+    assert_eq!(links[0]["applicationName"], "exsync");
+    assert_eq!(links[0]["webUrl"], Value::Null);
+    let link_id = links[0]["id"].as_str().expect("link id").to_owned();
+    let (_, _, plain) = env
+        .graph(
+            Method::POST,
+            &tasks,
+            &token,
+            &[],
+            Some(&json!({"title": "p"})),
+        )
+        .await;
+    assert!(plain.get("linkedResources").is_none(), "{plain}");
+
+    let one = format!("{tasks}/{}", created["id"].as_str().expect("id"));
+    let (_, _, read) = env.graph(Method::GET, &one, &token, &[], None).await;
+    assert!(read.get("linkedResources").is_none(), "{read}");
+    let (status, _, read) = env
+        .graph(
+            Method::GET,
+            &format!("{one}?$expand=linkedResources"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(read["linkedResources"][0]["id"], link_id.as_str());
+    assert_eq!(read["linkedResources"][0]["externalId"], "T-1");
+
+    let (_, _, listed) = env.graph(Method::GET, &tasks, &token, &[], None).await;
+    let value = listed["value"].as_array().expect("value");
+    assert!(value.iter().all(|t| t.get("linkedResources").is_none()));
+    let expanded = format!("{tasks}?$expand=linkedResources");
+    let (_, _, listed) = env.graph(Method::GET, &expanded, &token, &[], None).await;
+    let value = listed["value"].as_array().expect("value");
+    assert_eq!(value.len(), 2);
+    assert_eq!(value[0]["linkedResources"][0]["externalId"], "T-1");
+    assert_eq!(value[1]["linkedResources"], json!([]));
+
+    // A delta round started with the expansion keeps it in its links.
+    let (status, _, first) = env
+        .graph(
+            Method::GET,
+            &format!("{tasks}/delta?$expand=linkedResources"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["value"][0]["linkedResources"][0]["externalId"], "T-1");
+    let base = env.emu.graph_url();
+    let link = first["@odata.deltaLink"].as_str().expect("deltaLink");
+    let delta = link.strip_prefix(&base).expect("own").to_owned();
+    env.graph(
+        Method::PATCH,
+        &one,
+        &token,
+        &[],
+        Some(&json!({"title": "t2"})),
+    )
+    .await;
+    let (_, _, changes) = env.graph(Method::GET, &delta, &token, &[], None).await;
+    assert_eq!(changes["value"][0]["title"], "t2");
+    assert_eq!(
+        changes["value"][0]["linkedResources"][0]["externalId"],
+        "T-1"
+    );
+    let (_, _, unexpanded) = env
+        .graph(Method::GET, &format!("{tasks}/delta"), &token, &[], None)
+        .await;
+    assert!(unexpanded["value"][0].get("linkedResources").is_none());
+
+    // Other expansions, malformed links and PATCHing them into the task answer 400.
+    let (status, _, _) = env
+        .graph(
+            Method::GET,
+            &format!("{one}?$expand=attachments"),
+            &token,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let bad = json!({"title": "x", "linkedResources": [{"externalId": "T-9", "colour": "red"}]});
+    let (status, _, _) = env
+        .graph(Method::POST, &tasks, &token, &[], Some(&bad))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let patch = json!({"linkedResources": [erp_link("T-3")]});
+    let (status, _, _) = env
+        .graph(Method::PATCH, &one, &token, &[], Some(&patch))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn linked_resources_have_their_own_routes_and_go_with_their_task() {
+    let env = start().await;
+    let token = env.token().await;
+    let user = env.mailbox(0);
+    let list = default_list(&env, &token, &user).await;
+    let tasks = format!("/users/{user}/todo/lists/{list}/tasks");
+    let mut task = json!({"title": "t"});
+    task["linkedResources"] = json!([erp_link("T-1")]);
+    let (_, _, created) = env
+        .graph(Method::POST, &tasks, &token, &[], Some(&task))
+        .await;
+    let one = format!("{tasks}/{}", created["id"].as_str().expect("id"));
+    let links = format!("{one}/linkedResources");
+    let second = json!({"applicationName": "exsync", "externalId": "T-2",
+        "webUrl": "https://erp.example/tasks/T-2"});
+    let (status, _, added) = env
+        .graph(Method::POST, &links, &token, &[], Some(&second))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["externalId"], "T-2");
+    let added_id = added["id"].as_str().expect("id");
+    assert_ne!(
+        added_id,
+        created["linkedResources"][0]["id"].as_str().expect("id")
+    );
+    let (status, _, listed) = env.graph(Method::GET, &links, &token, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let ids: Vec<&str> = listed["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .map(|l| l["externalId"].as_str().expect("externalId"))
+        .collect();
+    assert_eq!(ids, ["T-1", "T-2"]);
+
+    let link = format!("{links}/{added_id}");
+    let (status, _, changed) = env
+        .graph(
+            Method::PATCH,
+            &link,
+            &token,
+            &[],
+            Some(&json!({"displayName": "Renamed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["displayName"], "Renamed");
+    assert_eq!(changed["externalId"], "T-2");
+    let (_, _, read) = env.graph(Method::GET, &link, &token, &[], None).await;
+    assert_eq!(read["displayName"], "Renamed");
+    let (status, _, _) = env
+        .graph(
+            Method::PATCH,
+            &link,
+            &token,
+            &[],
+            Some(&json!({"colour": "red"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = env.graph(Method::DELETE, &link, &token, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, body) = env.graph(Method::GET, &link, &token, &[], None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(error_code(&body), "ErrorItemNotFound");
+    let (_, _, listed) = env.graph(Method::GET, &links, &token, &[], None).await;
+    assert_eq!(listed["value"].as_array().expect("value").len(), 1);
+
+    // Deleting the task deletes its linked resources.
+    let (status, _, _) = env.graph(Method::DELETE, &one, &token, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = env.graph(Method::GET, &links, &token, &[], None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Writing them needs the write permission.
+    env.emu
+        .set_permissions(&env.emu.client_id(), &["Tasks.Read.All"]);
+    let token = env.token().await;
+    let (_, _, other) = env.graph(Method::GET, &tasks, &token, &[], None).await;
+    assert_eq!(other["value"], json!([]));
+    let (status, _, _) = env
+        .graph(Method::POST, &links, &token, &[], Some(&second))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

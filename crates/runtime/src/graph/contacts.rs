@@ -11,10 +11,12 @@ use exsync_graph::wire::{BUSINESS_FAX_PROPERTY, BUSINESS_ID_PROPERTY, WireError}
 use exsync_model::{Contact, ExchangeId};
 use serde_json::Value;
 
-use super::GraphConnector;
 use super::cursor::DeltaCursor;
 use super::folder_items::{FolderKind, ReadItem};
+use super::{GraphConnector, stamp_body};
 use crate::exchange::{Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written};
+use exsync_graph::client::GraphRequest;
+use reqwest::Method;
 
 impl FolderKind for Contact {
     const CURSOR: &'static str = "graph.contacts.delta";
@@ -46,6 +48,15 @@ impl FolderKind for Contact {
 
     fn patch_body(item: &Self, fields: &[&str]) -> Result<Value, WireError> {
         contact_patch(item, fields)
+    }
+
+    fn stamp(item_url: String, business_id: &str) -> GraphRequest {
+        GraphRequest::new(
+            Method::PATCH,
+            item_url,
+            "stamp a contact with its business id",
+        )
+        .json(stamp_body(business_id))
     }
 }
 

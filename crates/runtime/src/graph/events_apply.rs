@@ -17,7 +17,7 @@ use exsync_graph::wire::series::{OccurrenceWrite, occurrence_writes};
 use exsync_model::{Appointment, ExchangeId};
 use reqwest::Method;
 
-use super::{GraphConnector, etag_of, side_error};
+use super::{GraphConnector, etag_of, side_error, stamp_body};
 use crate::exchange::{ExchangeWrite, SideError, Written};
 
 impl GraphConnector {
@@ -57,10 +57,8 @@ impl GraphConnector {
             }
             results[index] = Some(outcome);
         }
-        for (index, id, desired) in second_step {
-            if let Err(error) = self.finish_occurrences(mailbox, &id, desired).await {
-                results[index] = Some(Err(error));
-            }
+        for (index, error) in self.finish_occurrences(mailbox, &second_step).await {
+            results[index] = Some(Err(error));
         }
         results
             .into_iter()
@@ -121,86 +119,140 @@ impl GraphConnector {
                 format!("{user}/events/{}", escape_path(id.as_str())),
                 "delete an event",
             )),
+            ExchangeWrite::Stamp { id, business_id } => Ok(GraphRequest::new(
+                Method::PATCH,
+                format!("{user}/events/{}", escape_path(id.as_str())),
+                "stamp an event with its business id",
+            )
+            .json(stamp_body(business_id.as_str()))),
         }
     }
 
-    /// Reads the instances of series `id` around the occurrences `desired` overrides or
-    /// cancels, and PATCHes or DELETEs those that differ.
+    /// For each series just written (`(write index, series id, desired)`): reads its instances
+    /// around the occurrences `desired` overrides or cancels — all series' reads in `$batch`es
+    /// — and PATCHes or DELETEs those that differ, again all in `$batch`es. Returns the
+    /// failures by write index.
     async fn finish_occurrences(
         &self,
         mailbox: &str,
-        id: &ExchangeId,
-        desired: &Appointment,
-    ) -> Result<(), SideError> {
-        let Some(series) = &desired.series else {
-            return Ok(());
-        };
-        let keys: BTreeSet<NaiveDateTime> = series
-            .modified
-            .keys()
-            .chain(series.cancelled.iter())
-            .copied()
+        series: &[(usize, ExchangeId, &Appointment)],
+    ) -> Vec<(usize, SideError)> {
+        let mut failures = Vec::new();
+        if series.is_empty() {
+            return failures;
+        }
+        let reads: Vec<GraphRequest> = series
+            .iter()
+            .map(|(_, id, desired)| instances_request(mailbox, id, desired))
             .collect();
-        let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
-            return Ok(());
-        };
-        // Keys are wall-clock times; a day of margin either side covers every zone offset.
-        let start = (*first - Duration::days(1)).and_utc();
-        let end = (*last + Duration::days(2)).and_utc();
-        let url = format!(
-            "{}/events/{}/instances?startDateTime={}&endDateTime={}",
-            user_path(mailbox),
-            escape_path(id.as_str()),
-            escape_query(&start.to_rfc3339()),
-            escape_query(&end.to_rfc3339()),
-        );
+        let answers = self.client.batch(mailbox, &reads).await;
+        let mut writes = Vec::new();
+        let mut owner = Vec::new();
+        for ((index, _, desired), answer) in series.iter().zip(answers) {
+            let instances = match answer {
+                Ok(first) => self.all_pages(mailbox, first.body).await,
+                Err(error) => Err(side_error(&error)),
+            };
+            let planned = instances.and_then(|instances| {
+                occurrence_writes(desired, &instances, &self.all_day_zone).map_err(|e| {
+                    SideError::item(format!("{e}; fix the series in the business application"))
+                })
+            });
+            match planned {
+                Ok(planned) => {
+                    for write in planned {
+                        writes.push(occurrence_request(mailbox, &write));
+                        owner.push(*index);
+                    }
+                }
+                Err(error) => failures.push((*index, error)),
+            }
+        }
+        for (index, answer) in owner
+            .into_iter()
+            .zip(self.client.batch(mailbox, &writes).await)
+        {
+            match answer {
+                Ok(_) => {}
+                Err(error) if error.is_not_found() => {}
+                Err(error) => {
+                    if !failures.iter().any(|(i, _)| *i == index) {
+                        failures.push((index, side_error(&error)));
+                    }
+                }
+            }
+        }
+        failures
+    }
+
+    /// The instances on `first` and every page after it.
+    async fn all_pages(
+        &self,
+        mailbox: &str,
+        first: serde_json::Value,
+    ) -> Result<Vec<GraphEvent>, SideError> {
         let mut instances = Vec::new();
-        let mut next = Some(url);
-        while let Some(url) = next.take() {
-            let request = GraphRequest::get(url, "read a series' occurrences")
+        let mut page = first;
+        loop {
+            for value in page["value"].as_array().into_iter().flatten() {
+                instances
+                    .push(GraphEvent::parse(value).map_err(|e| SideError::item(e.to_string()))?);
+            }
+            let Some(next) = page["@odata.nextLink"].as_str().map(str::to_owned) else {
+                return Ok(instances);
+            };
+            let request = GraphRequest::get(next, "read a series' occurrences")
                 .prefer("odata.maxpagesize=500");
-            let page = self
+            page = self
                 .client
                 .send(mailbox, &request)
                 .await
                 .map_err(|e| side_error(&e))?
                 .body;
-            for value in page["value"].as_array().into_iter().flatten() {
-                instances
-                    .push(GraphEvent::parse(value).map_err(|e| SideError::item(e.to_string()))?);
-            }
-            next = page["@odata.nextLink"].as_str().map(str::to_owned);
         }
-        let writes = occurrence_writes(desired, &instances, &self.all_day_zone).map_err(|e| {
-            SideError::item(format!("{e}; fix the series in the business application"))
-        })?;
-        let user = user_path(mailbox);
-        let requests: Vec<GraphRequest> = writes
-            .iter()
-            .map(|write| match write {
-                OccurrenceWrite::Patch {
-                    instance_id, body, ..
-                } => GraphRequest::new(
-                    Method::PATCH,
-                    format!("{user}/events/{}", escape_path(instance_id)),
-                    "change an occurrence",
-                )
-                .json(body.clone()),
-                OccurrenceWrite::Delete { instance_id, .. } => GraphRequest::new(
-                    Method::DELETE,
-                    format!("{user}/events/{}", escape_path(instance_id)),
-                    "cancel an occurrence",
-                ),
-            })
-            .collect();
-        for answer in self.client.batch(mailbox, &requests).await {
-            match answer {
-                Ok(_) => {}
-                Err(error) if error.is_not_found() => {}
-                Err(error) => return Err(side_error(&error)),
-            }
-        }
-        Ok(())
+    }
+}
+
+/// GET the instances of series `id` around the occurrences `desired` overrides or cancels.
+fn instances_request(mailbox: &str, id: &ExchangeId, desired: &Appointment) -> GraphRequest {
+    let keys: BTreeSet<NaiveDateTime> = desired
+        .series
+        .iter()
+        .flat_map(|s| s.modified.keys().chain(s.cancelled.iter()))
+        .copied()
+        .collect();
+    let first = keys.first().copied().unwrap_or_default();
+    let last = keys.last().copied().unwrap_or_default();
+    // Keys are wall-clock times; a day of margin either side covers every zone offset.
+    let start = (first - Duration::days(1)).and_utc();
+    let end = (last + Duration::days(2)).and_utc();
+    let url = format!(
+        "{}/events/{}/instances?startDateTime={}&endDateTime={}",
+        user_path(mailbox),
+        escape_path(id.as_str()),
+        escape_query(&start.to_rfc3339()),
+        escape_query(&end.to_rfc3339()),
+    );
+    GraphRequest::get(url, "read a series' occurrences").prefer("odata.maxpagesize=500")
+}
+
+/// The PATCH or DELETE of one occurrence.
+fn occurrence_request(mailbox: &str, write: &OccurrenceWrite) -> GraphRequest {
+    let user = user_path(mailbox);
+    match write {
+        OccurrenceWrite::Patch {
+            instance_id, body, ..
+        } => GraphRequest::new(
+            Method::PATCH,
+            format!("{user}/events/{}", escape_path(instance_id)),
+            "change an occurrence",
+        )
+        .json(body.clone()),
+        OccurrenceWrite::Delete { instance_id, .. } => GraphRequest::new(
+            Method::DELETE,
+            format!("{user}/events/{}", escape_path(instance_id)),
+            "cancel an occurrence",
+        ),
     }
 }
 
@@ -217,7 +269,9 @@ fn series_to_finish<'a>(write: &'a ExchangeWrite<'_, Appointment>) -> Option<&'a
 
 fn existing_id<'a>(write: &'a ExchangeWrite<'_, Appointment>) -> Option<&'a ExchangeId> {
     match write {
-        ExchangeWrite::Update { id, .. } | ExchangeWrite::Delete { id } => Some(id),
+        ExchangeWrite::Update { id, .. }
+        | ExchangeWrite::Delete { id }
+        | ExchangeWrite::Stamp { id, .. } => Some(id),
         ExchangeWrite::Create { .. } => None,
     }
 }

@@ -52,6 +52,8 @@ pub(crate) trait FolderKind: SyncKind {
     fn create_body(item: &Self, business_id: &str) -> Result<Value, WireError>;
     /// The PATCH body of `fields`.
     fn patch_body(item: &Self, fields: &[&str]) -> Result<Value, WireError>;
+    /// The request that stamps item `item_url` with `business_id`.
+    fn stamp(item_url: String, business_id: &str) -> GraphRequest;
 }
 
 fn items_path(mailbox: &str, container: &str, kind: (&str, &str)) -> String {
@@ -197,6 +199,10 @@ impl GraphConnector {
                     Method::DELETE,
                     format!("{base}/{}", escape_path(id.as_str())),
                     "delete an item",
+                )),
+                ExchangeWrite::Stamp { id, business_id } => Ok(T::stamp(
+                    format!("{base}/{}", escape_path(id.as_str())),
+                    business_id.as_str(),
                 )),
             };
             match request {

@@ -85,6 +85,15 @@ pub(crate) fn side_error(error: &GraphError) -> SideError {
     }
 }
 
+/// The PATCH body that stamps an event or contact with `business_id`.
+pub(crate) fn stamp_body(business_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "singleValueExtendedProperties": [
+            { "id": exsync_graph::wire::BUSINESS_ID_PROPERTY, "value": business_id }
+        ]
+    })
+}
+
 /// `W/"changeKey"`, the `@odata.etag` Graph gives for a change key.
 pub(crate) fn etag_of(change_key: Option<&str>) -> Option<String> {
     change_key.map(|key| format!("W/\"{key}\""))

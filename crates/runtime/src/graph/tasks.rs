@@ -5,10 +5,13 @@
 //! Invariant: see `folder_items`.
 
 use exsync_engine::SyncWindow;
-use exsync_graph::wire::WireError;
+use exsync_graph::client::GraphRequest;
 use exsync_graph::wire::task::{GraphTask, new_task, task_patch};
+use exsync_graph::wire::{TASK_LINK_APPLICATION, WireError};
 use exsync_model::{ExchangeId, Task};
+use reqwest::Method;
 use serde_json::Value;
+use serde_json::json;
 
 use super::GraphConnector;
 use super::cursor::DeltaCursor;
@@ -42,6 +45,19 @@ impl FolderKind for Task {
 
     fn patch_body(item: &Self, fields: &[&str]) -> Result<Value, WireError> {
         task_patch(item, fields)
+    }
+
+    fn stamp(item_url: String, business_id: &str) -> GraphRequest {
+        GraphRequest::new(
+            Method::POST,
+            format!("{item_url}/linkedResources"),
+            "stamp a task with its business id",
+        )
+        .json(json!({
+            "applicationName": TASK_LINK_APPLICATION,
+            "externalId": business_id,
+            "displayName": format!("exsync {business_id}"),
+        }))
     }
 }
 

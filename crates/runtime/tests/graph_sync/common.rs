@@ -185,6 +185,52 @@ fn unique_schema() -> String {
     )
 }
 
+/// A Graph connector for the emulator's sample app with `retry`.
+pub fn connector_with_retry(emu: &EmulatorHandle, retry: RetryPolicy) -> GraphConnector {
+    let provider = TokenProvider::new(
+        emu.token_url(),
+        emu.client_id(),
+        Credential::Secret(emu.client_secret().into()),
+    );
+    let tokens = Arc::new(GraphTokens::new(Arc::new(provider)));
+    let client = GraphClient::new(emu.graph_url(), tokens).with_retry(retry);
+    GraphConnector::new(
+        Arc::new(client),
+        TimeZoneName::new("Europe/Berlin").expect("zone"),
+        None,
+        "Company addresses",
+    )
+}
+
+impl World {
+    /// Syncs only the first user and only `kind` (the other users are switched off, the other
+    /// kinds' direction is off): one mailbox, one kind, a fixed request order.
+    pub async fn only_first_user_and(&mut self, kind: exsync_model::ItemKind) {
+        for i in 1..self.users.len() {
+            self.business
+                .set_user(
+                    &self.users[i].0,
+                    &exsync_business::UserChange {
+                        enabled: Some(false),
+                        ..exsync_business::UserChange::default()
+                    },
+                )
+                .await
+                .expect("user switched off");
+        }
+        for other in [
+            exsync_model::ItemKind::Appointment,
+            exsync_model::ItemKind::Task,
+            exsync_model::ItemKind::Contact,
+        ] {
+            if other != kind {
+                self.rules
+                    .set_direction(other, exsync_engine::Direction::Off);
+            }
+        }
+    }
+}
+
 /// A Graph connector for the emulator's sample app, with short retry waits.
 pub fn connector_for(emu: &EmulatorHandle) -> GraphConnector {
     let provider = TokenProvider::new(

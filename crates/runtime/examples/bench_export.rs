@@ -1,0 +1,418 @@
+//! Benchmark of the Graph sync (issue 4): the initial export of M mailboxes x N appointments
+//! (a share of them weekly series with a moved and a cancelled occurrence) into an emulator
+//! running as a process of its own, then an incremental pass with 100 changes, then a minimal
+//! raw `$batch` writer doing the same initial writes against a fresh emulator, for the ratio.
+//!
+//! Run: `cargo build --release -p exsync && cargo run --release -p exsync-runtime --example
+//! bench_export -- [--mailboxes 20] [--items 5000] [--recurring 0.2] [--concurrency 8]`.
+//! Reports items/s, HTTP requests per item, 429s, peak RSS of this process during the pass
+//! (the emulator's memory is not in it), and the raw writer's time.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveDateTime, Utc, Weekday};
+use exsync_business::{BusinessDb, NewUser, Origin};
+use exsync_graph::auth::{Credential, TokenProvider};
+use exsync_graph::client::{GraphClient, GraphRequest, GraphTokens};
+use exsync_graph::delta::{escape_path, escape_query, user_path};
+use exsync_graph::wire::event::{GraphEvent, new_event};
+use exsync_graph::wire::series::{OccurrenceWrite, occurrence_writes};
+use exsync_model::{
+    Appointment, BusinessId, OccurrenceOverride, Pattern, Range, Recurrence, Series, TimeZoneName,
+    When, WeekdaySet, ZonedDateTime,
+};
+use exsync_runtime::graph::GraphConnector;
+use exsync_runtime::{OnceOptions, rules_from_config, sync_once};
+use exsync_store::StateStore;
+use futures_util::stream::{self, StreamExt};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+struct Args {
+    mailboxes: usize,
+    items: usize,
+    recurring: f64,
+    concurrency: usize,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        mailboxes: 20,
+        items: 5000,
+        recurring: 0.2,
+        concurrency: 8,
+    };
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    for pair in raw.chunks(2) {
+        let value = pair.get(1).map(String::as_str).unwrap_or_default();
+        match pair[0].as_str() {
+            "--mailboxes" => args.mailboxes = value.parse().expect("--mailboxes N"),
+            "--items" => args.items = value.parse().expect("--items N"),
+            "--recurring" => args.recurring = value.parse().expect("--recurring SHARE"),
+            "--concurrency" => args.concurrency = value.parse().expect("--concurrency N"),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    args
+}
+
+/// The emulator as a child process, and what its JSON line says.
+struct EmulatorProcess {
+    child: Child,
+    line: Value,
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn exsync_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    let dir = exe.parent().and_then(|p| p.parent()).expect("target/release");
+    let binary = dir.join("exsync");
+    assert!(binary.exists(), "build it first: cargo build --release -p exsync");
+    binary
+}
+
+fn start_emulator(seed: &std::path::Path) -> EmulatorProcess {
+    let mut child = Command::new(exsync_binary())
+        .args(["emulator", "--listen", "127.0.0.1:0", "--seed"])
+        .arg(seed)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("emulator starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("JSON line");
+    EmulatorProcess {
+        child,
+        line: serde_json::from_str(&line).expect("JSON"),
+    }
+}
+
+fn seed_file(dir: &std::path::Path, mailboxes: usize) -> PathBuf {
+    let boxes: Vec<Value> = (0..mailboxes)
+        .map(|i| json!({"user_principal_name": format!("user{i:02}@bench.example"), "display_name": format!("User {i}")}))
+        .collect();
+    let seed = json!({"tenants": [{
+        "domain": "bench.example",
+        "apps": [{"name": "exsync", "secrets": [{"value": "bench-secret-not-secret", "expires": "2099-12-31T00:00:00Z"}],
+                  "permissions": ["Calendars.ReadWrite", "Tasks.ReadWrite.All", "Contacts.ReadWrite"]}],
+        "mailboxes": boxes,
+    }]});
+    let path = dir.join("seed.json");
+    std::fs::write(&path, seed.to_string()).expect("seed written");
+    path
+}
+
+fn berlin(local: NaiveDateTime) -> ZonedDateTime {
+    ZonedDateTime::new(local, TimeZoneName::new("Europe/Berlin").expect("zone"))
+}
+
+/// Item `n` of a mailbox: every `1/recurring`-th a weekly series of 10 with a moved and a
+/// cancelled occurrence, else a single appointment; spread over the next months.
+fn appointment(n: usize, recurring: f64) -> Appointment {
+    let day = NaiveDate::from_ymd_opt(2027, 1, 4).expect("date") + chrono::Duration::days((n % 300) as i64);
+    let start = day.and_hms_opt(8 + (n % 9) as u32, 0, 0).expect("time");
+    let mut item = Appointment::timed(
+        format!("Appointment {n}"),
+        berlin(start),
+        berlin(start + chrono::Duration::minutes(45)),
+    );
+    item.location = format!("Room {}", n % 17);
+    let every = (1.0 / recurring.max(0.000_1)).round() as usize;
+    if n % every.max(1) == 0 {
+        let mut series = Series::new(Recurrence {
+            pattern: Pattern::Weekly {
+                interval: 1,
+                days: WeekdaySet::single(day.weekday_of()),
+                first_day_of_week: Weekday::Mon,
+            },
+            range: Range::Numbered { count: 10 },
+            time_zone: None,
+        });
+        let moved = start + chrono::Duration::weeks(2);
+        series.modified = BTreeMap::from([(
+            moved,
+            OccurrenceOverride {
+                when: Some(When::Timed {
+                    start: berlin(moved + chrono::Duration::hours(1)),
+                    end: berlin(moved + chrono::Duration::minutes(105)),
+                }),
+                ..OccurrenceOverride::default()
+            },
+        )]);
+        series.cancelled.insert(start + chrono::Duration::weeks(5));
+        item.series = Some(series);
+    }
+    item
+}
+
+trait WeekdayOf {
+    fn weekday_of(&self) -> Weekday;
+}
+
+impl WeekdayOf for NaiveDate {
+    fn weekday_of(&self) -> Weekday {
+        chrono::Datelike::weekday(self)
+    }
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn reset_peak_rss() {
+    // Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn client_for(line: &Value) -> Arc<GraphClient> {
+    let text = |key: &str| line[key].as_str().expect(key).to_owned();
+    let provider = TokenProvider::new(
+        text("token_url"),
+        text("client_id"),
+        Credential::Secret(text("client_secret").into()),
+    );
+    Arc::new(GraphClient::new(
+        text("graph_url"),
+        Arc::new(GraphTokens::new(Arc::new(provider))),
+    ))
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args = args();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = seed_file(dir.path(), args.mailboxes);
+    let total = args.mailboxes * args.items;
+    println!(
+        "{} mailboxes x {} appointments ({} % weekly series with a moved and a cancelled occurrence), concurrency {}",
+        args.mailboxes,
+        args.items,
+        args.recurring * 100.0,
+        args.concurrency
+    );
+
+    let business_url = format!("sqlite://{}", dir.path().join("business.db").display());
+    let business = BusinessDb::connect(&business_url).await.expect("business db");
+    business.init_schema().await.expect("schema");
+    let loading = Instant::now();
+    let mut mailboxes = Vec::new();
+    for m in 0..args.mailboxes {
+        let login = format!("user{m:02}");
+        let mailbox = format!("{login}@bench.example");
+        business
+            .add_user(&NewUser {
+                login: login.clone(),
+                display_name: login.clone(),
+                mailbox: Some(mailbox.clone()),
+                enabled: true,
+            })
+            .await
+            .expect("user");
+        for n in 0..args.items {
+            let id = BusinessId::from(format!("{login}-{n}"));
+            business
+                .upsert_appointment(&login, &id, &appointment(n, args.recurring), Origin::Business)
+                .await
+                .expect("appointment");
+        }
+        mailboxes.push((login, mailbox));
+    }
+    println!("business database loaded in {:.1} s", loading.elapsed().as_secs_f64());
+
+    // exsync: the initial export.
+    let emulator = start_emulator(&seed);
+    let client = client_for(&emulator.line);
+    let connector = GraphConnector::new(
+        client.clone(),
+        TimeZoneName::new("Europe/Berlin").expect("zone"),
+        None,
+        "Company addresses",
+    );
+    let state = StateStore::connect(&format!("sqlite://{}", dir.path().join("state.db").display()))
+        .await
+        .expect("state");
+    let config = exsync_config::Config::default();
+    let rules = rules_from_config(&config).expect("rules");
+    let options = OnceOptions {
+        concurrent_mailboxes: args.concurrency,
+        ..OnceOptions::default()
+    };
+    reset_peak_rss();
+    let started = Instant::now();
+    let outcome = sync_once(&business, &state, &rules, &config.sync, &connector, &options, Utc::now())
+        .await
+        .expect("the run");
+    let elapsed = started.elapsed();
+    let peak = peak_rss_mib();
+    let counts = client.counts();
+    let created: usize = outcome.reports.iter().map(|r| r.exchange.created).sum();
+    assert!(!outcome.failed(), "the export failed: {:?}", outcome.reports.iter().find(|r| r.failed()));
+    assert_eq!(created, total);
+    println!(
+        "exsync initial export: {created} appointments in {:.1} s = {:.0} items/s; {} HTTP requests ({:.4} per item; {} requests inside $batch); {} throttled (429); peak RSS {:.0} MiB",
+        elapsed.as_secs_f64(),
+        created as f64 / elapsed.as_secs_f64(),
+        counts.http_requests,
+        counts.http_requests as f64 / created as f64,
+        counts.batched_requests,
+        counts.throttled,
+        peak
+    );
+
+    // Incremental: 100 changes among the linked items.
+    let second_before = client.counts();
+    let settle = Instant::now();
+    let settled = sync_once(&business, &state, &rules, &config.sync, &connector, &options, Utc::now())
+        .await
+        .expect("the run");
+    let settle_writes: usize = settled.reports.iter().map(|r| r.exchange.created + r.exchange.updated + r.exchange.deleted).sum();
+    let settle_requests = client.counts().http_requests - second_before.http_requests;
+    println!(
+        "second pass, nothing changed: {:.1} s, {settle_requests} HTTP requests, {settle_writes} writes",
+        settle.elapsed().as_secs_f64()
+    );
+    for change in 0..100 {
+        let (login, _) = &mailboxes[change % mailboxes.len()];
+        let n = (change / mailboxes.len()) * 7 + 1;
+        let id = BusinessId::from(format!("{login}-{n}"));
+        let mut item = appointment(n, args.recurring);
+        item.subject = format!("Appointment {n} (changed)");
+        business.upsert_appointment(login, &id, &item, Origin::Business).await.expect("changed");
+    }
+    let before = client.counts();
+    let incremental = Instant::now();
+    let outcome = sync_once(&business, &state, &rules, &config.sync, &connector, &options, Utc::now())
+        .await
+        .expect("the run");
+    let updated: usize = outcome.reports.iter().map(|r| r.exchange.updated).sum();
+    let other: usize = outcome
+        .reports
+        .iter()
+        .map(|r| r.exchange.created + r.exchange.deleted + r.business.created + r.business.updated + r.business.deleted)
+        .sum();
+    let after = client.counts();
+    println!(
+        "incremental: 100 changes among {total} linked items: {updated} updated, {other} other writes, in {:.1} s; {} HTTP requests ({} inside $batch)",
+        incremental.elapsed().as_secs_f64(),
+        after.http_requests - before.http_requests,
+        after.batched_requests - before.batched_requests
+    );
+    drop(emulator);
+
+    // The minimal raw $batch writer: the same creates and occurrence writes, same concurrency.
+    let emulator = start_emulator(&seed);
+    let client = client_for(&emulator.line);
+    let zone = TimeZoneName::new("Europe/Berlin").expect("zone");
+    let started = Instant::now();
+    let written: Vec<usize> = stream::iter(mailboxes.iter())
+        .map(|(login, mailbox)| raw_writer(&client, login, mailbox, args.items, args.recurring, &zone))
+        .buffer_unordered(args.concurrency)
+        .collect()
+        .await;
+    let raw = started.elapsed();
+    let raw_counts = client.counts();
+    println!(
+        "raw $batch writer: {} appointments in {:.1} s = {:.0} items/s; {} HTTP requests ({:.4} per item)",
+        written.iter().sum::<usize>(),
+        raw.as_secs_f64(),
+        total as f64 / raw.as_secs_f64(),
+        raw_counts.http_requests,
+        raw_counts.http_requests as f64 / total as f64
+    );
+    println!("ratio exsync / raw writer: {:.2}", elapsed.as_secs_f64() / raw.as_secs_f64());
+    drop(emulator);
+    let _ = Duration::ZERO;
+}
+
+/// POSTs every appointment of a mailbox in `$batch`es of 20, then reads the instances of the
+/// series with exceptions and writes the moved and cancelled occurrences, also batched.
+async fn raw_writer(
+    client: &GraphClient,
+    login: &str,
+    mailbox: &str,
+    items: usize,
+    recurring: f64,
+    zone: &TimeZoneName,
+) -> usize {
+    let user = user_path(mailbox);
+    let appointments: Vec<Appointment> = (0..items).map(|n| appointment(n, recurring)).collect();
+    let creates: Vec<GraphRequest> = appointments
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let body = new_event(item, &format!("{login}-{n}"), &uuid::Uuid::new_v4().to_string(), zone)
+                .expect("body");
+            GraphRequest::new(Method::POST, format!("{user}/events"), "create").json(body)
+        })
+        .collect();
+    let answers = client.batch(mailbox, &creates).await;
+    let mut series = Vec::new();
+    for (item, answer) in appointments.iter().zip(answers) {
+        let body = answer.expect("created").body;
+        if item.series.is_some() {
+            series.push((body["id"].as_str().expect("id").to_owned(), item));
+        }
+    }
+    let reads: Vec<GraphRequest> = series
+        .iter()
+        .map(|(id, item)| {
+            let first = match &item.when {
+                When::Timed { start, .. } => start.local,
+                When::AllDay { .. } => unreachable!(),
+            };
+            let start = (first - chrono::Duration::days(1)).and_utc();
+            let end = (first + chrono::Duration::weeks(11)).and_utc();
+            GraphRequest::get(
+                format!(
+                    "{user}/events/{}/instances?startDateTime={}&endDateTime={}",
+                    escape_path(id),
+                    escape_query(&start.to_rfc3339()),
+                    escape_query(&end.to_rfc3339())
+                ),
+                "instances",
+            )
+        })
+        .collect();
+    let mut writes = Vec::new();
+    for ((_, item), answer) in series.iter().zip(client.batch(mailbox, &reads).await) {
+        let body = answer.expect("instances").body;
+        let instances: Vec<GraphEvent> = body["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| GraphEvent::parse(v).expect("instance"))
+            .collect();
+        for write in occurrence_writes(item, &instances, zone).expect("writes") {
+            writes.push(match write {
+                OccurrenceWrite::Patch { instance_id, body, .. } => {
+                    GraphRequest::new(Method::PATCH, format!("{user}/events/{}", escape_path(&instance_id)), "patch").json(body)
+                }
+                OccurrenceWrite::Delete { instance_id, .. } => {
+                    GraphRequest::new(Method::DELETE, format!("{user}/events/{}", escape_path(&instance_id)), "delete")
+                }
+            });
+        }
+    }
+    for answer in client.batch(mailbox, &writes).await {
+        answer.expect("occurrence written");
+    }
+    appointments.len()
+}
