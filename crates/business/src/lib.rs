@@ -22,6 +22,7 @@ mod journal;
 mod listener;
 mod schema;
 mod sql;
+mod stamps;
 pub mod tables;
 mod tasks;
 mod transfer;

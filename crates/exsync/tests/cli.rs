@@ -404,3 +404,72 @@ fn emulator_serves_a_seed_file_and_names_a_bad_field() {
     );
     assert!(!errors.contains("example-secret-not-secret"), "{errors}");
 }
+
+const NEXT_YEAR: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
+BEGIN:VEVENT\r\nUID:weekly-2027\r\nDTSTAMP:20261201T000000Z\r\nSUMMARY:Jour fixe\r\n\
+DTSTART;TZID=Europe/Berlin:20270301T090000\r\nDTEND;TZID=Europe/Berlin:20270301T100000\r\n\
+RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10\r\nEXDATE;TZID=Europe/Berlin:20270315T090000\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:single-2027\r\nDTSTAMP:20261201T000000Z\r\nSUMMARY:Budget review\r\n\
+DTSTART;TZID=Europe/Berlin:20270112T100000\r\nDTEND;TZID=Europe/Berlin:20270112T110000\r\nEND:VEVENT\r\n\
+BEGIN:VTODO\r\nUID:todo-2027\r\nDTSTAMP:20261201T000000Z\r\nSUMMARY:Angebot schreiben\r\n\
+DUE;TZID=Europe/Berlin:20270105T170000\r\nEND:VTODO\r\n\
+END:VCALENDAR\r\n";
+
+#[test]
+fn sync_once_on_the_embedded_defaults_exports_and_reports_per_user_and_kind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = prepared_database(dir.path(), "exsync.db");
+    std::fs::write(dir.path().join("next.ics"), NEXT_YEAR).expect("ics written");
+    let import = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "import-ics",
+            "--user",
+            "eva",
+            "next.ics",
+        ],
+    );
+    assert!(import.status.success(), "{}", stderr(&import));
+    let sync = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["sync", "--once"])
+        .current_dir(dir.path())
+        .env_remove("EXSYNC_CONFIG")
+        .env("EXSYNC_DATABASE_URL", &url)
+        .output()
+        .expect("exsync runs");
+    let out = stdout(&sync);
+    assert!(sync.status.success(), "{out}\n{}", stderr(&sync));
+    let appointments = out
+        .lines()
+        .find(|l| l.starts_with("eva") && l.contains("appointment"))
+        .expect("an appointment line");
+    assert!(appointments.contains("Exchange +2 ~0 -0"), "{out}");
+    let tasks = out
+        .lines()
+        .find(|l| l.starts_with("eva") && l.contains("task"))
+        .expect("a task line");
+    assert!(tasks.contains("Exchange +1 ~0 -0"), "{out}");
+    assert!(out.contains("built-in Exchange emulator"), "{out}");
+}
+
+#[test]
+fn sync_once_names_an_unknown_user() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = prepared_database(dir.path(), "exsync.db");
+    let sync = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["sync", "--once", "--user", "nobody"])
+        .current_dir(dir.path())
+        .env_remove("EXSYNC_CONFIG")
+        .env("EXSYNC_DATABASE_URL", &url)
+        .output()
+        .expect("exsync runs");
+    assert!(!sync.status.success());
+    assert!(
+        stderr(&sync).contains("there is no user \"nobody\""),
+        "{}",
+        stderr(&sync)
+    );
+}

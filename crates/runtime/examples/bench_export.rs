@@ -24,7 +24,7 @@ use exsync_graph::wire::event::{GraphEvent, new_event};
 use exsync_graph::wire::series::{OccurrenceWrite, occurrence_writes};
 use exsync_model::{
     Appointment, BusinessId, OccurrenceOverride, Pattern, Range, Recurrence, Series, TimeZoneName,
-    When, WeekdaySet, ZonedDateTime,
+    WeekdaySet, When, ZonedDateTime,
 };
 use exsync_runtime::graph::GraphConnector;
 use exsync_runtime::{OnceOptions, rules_from_config, sync_once};
@@ -76,9 +76,15 @@ impl Drop for EmulatorProcess {
 
 fn exsync_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("own path");
-    let dir = exe.parent().and_then(|p| p.parent()).expect("target/release");
+    let dir = exe
+        .parent()
+        .and_then(|p| p.parent())
+        .expect("target/release");
     let binary = dir.join("exsync");
-    assert!(binary.exists(), "build it first: cargo build --release -p exsync");
+    assert!(
+        binary.exists(),
+        "build it first: cargo build --release -p exsync"
+    );
     binary
 }
 
@@ -105,6 +111,7 @@ fn seed_file(dir: &std::path::Path, mailboxes: usize) -> PathBuf {
         .collect();
     let seed = json!({"tenants": [{
         "domain": "bench.example",
+        "ews_account": {"username": "svc@bench.example", "password": "bench-password-not-secret"},
         "apps": [{"name": "exsync", "secrets": [{"value": "bench-secret-not-secret", "expires": "2099-12-31T00:00:00Z"}],
                   "permissions": ["Calendars.ReadWrite", "Tasks.ReadWrite.All", "Contacts.ReadWrite"]}],
         "mailboxes": boxes,
@@ -121,7 +128,8 @@ fn berlin(local: NaiveDateTime) -> ZonedDateTime {
 /// Item `n` of a mailbox: every `1/recurring`-th a weekly series of 10 with a moved and a
 /// cancelled occurrence, else a single appointment; spread over the next months.
 fn appointment(n: usize, recurring: f64) -> Appointment {
-    let day = NaiveDate::from_ymd_opt(2027, 1, 4).expect("date") + chrono::Duration::days((n % 300) as i64);
+    let day = NaiveDate::from_ymd_opt(2027, 1, 4).expect("date")
+        + chrono::Duration::days((n % 300) as i64);
     let start = day.and_hms_opt(8 + (n % 9) as u32, 0, 0).expect("time");
     let mut item = Appointment::timed(
         format!("Appointment {n}"),
@@ -130,7 +138,7 @@ fn appointment(n: usize, recurring: f64) -> Appointment {
     );
     item.location = format!("Room {}", n % 17);
     let every = (1.0 / recurring.max(0.000_1)).round() as usize;
-    if n % every.max(1) == 0 {
+    if n.is_multiple_of(every.max(1)) {
         let mut series = Series::new(Recurrence {
             pattern: Pattern::Weekly {
                 interval: 1,
@@ -210,7 +218,9 @@ async fn main() {
     );
 
     let business_url = format!("sqlite://{}", dir.path().join("business.db").display());
-    let business = BusinessDb::connect(&business_url).await.expect("business db");
+    let business = BusinessDb::connect(&business_url)
+        .await
+        .expect("business db");
     business.init_schema().await.expect("schema");
     let loading = Instant::now();
     let mut mailboxes = Vec::new();
@@ -229,13 +239,21 @@ async fn main() {
         for n in 0..args.items {
             let id = BusinessId::from(format!("{login}-{n}"));
             business
-                .upsert_appointment(&login, &id, &appointment(n, args.recurring), Origin::Business)
+                .upsert_appointment(
+                    &login,
+                    &id,
+                    &appointment(n, args.recurring),
+                    Origin::Business,
+                )
                 .await
                 .expect("appointment");
         }
         mailboxes.push((login, mailbox));
     }
-    println!("business database loaded in {:.1} s", loading.elapsed().as_secs_f64());
+    println!(
+        "business database loaded in {:.1} s",
+        loading.elapsed().as_secs_f64()
+    );
 
     // exsync: the initial export.
     let emulator = start_emulator(&seed);
@@ -246,9 +264,12 @@ async fn main() {
         None,
         "Company addresses",
     );
-    let state = StateStore::connect(&format!("sqlite://{}", dir.path().join("state.db").display()))
-        .await
-        .expect("state");
+    let state = StateStore::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("state.db").display()
+    ))
+    .await
+    .expect("state");
     let config = exsync_config::Config::default();
     let rules = rules_from_config(&config).expect("rules");
     let options = OnceOptions {
@@ -257,14 +278,26 @@ async fn main() {
     };
     reset_peak_rss();
     let started = Instant::now();
-    let outcome = sync_once(&business, &state, &rules, &config.sync, &connector, &options, Utc::now())
-        .await
-        .expect("the run");
+    let outcome = sync_once(
+        &business,
+        &state,
+        &rules,
+        &config.sync,
+        &connector,
+        &options,
+        Utc::now(),
+    )
+    .await
+    .expect("the run");
     let elapsed = started.elapsed();
     let peak = peak_rss_mib();
     let counts = client.counts();
     let created: usize = outcome.reports.iter().map(|r| r.exchange.created).sum();
-    assert!(!outcome.failed(), "the export failed: {:?}", outcome.reports.iter().find(|r| r.failed()));
+    assert!(
+        !outcome.failed(),
+        "the export failed: {:?}",
+        outcome.reports.iter().find(|r| r.failed())
+    );
     assert_eq!(created, total);
     println!(
         "exsync initial export: {created} appointments in {:.1} s = {:.0} items/s; {} HTTP requests ({:.4} per item; {} requests inside $batch); {} throttled (429); peak RSS {:.0} MiB",
@@ -280,13 +313,25 @@ async fn main() {
     // Incremental: 100 changes among the linked items.
     let second_before = client.counts();
     let settle = Instant::now();
-    let settled = sync_once(&business, &state, &rules, &config.sync, &connector, &options, Utc::now())
-        .await
-        .expect("the run");
-    let settle_writes: usize = settled.reports.iter().map(|r| r.exchange.created + r.exchange.updated + r.exchange.deleted).sum();
+    let settled = sync_once(
+        &business,
+        &state,
+        &rules,
+        &config.sync,
+        &connector,
+        &options,
+        Utc::now(),
+    )
+    .await
+    .expect("the run");
+    let settle_writes: usize = settled
+        .reports
+        .iter()
+        .map(|r| r.exchange.created + r.exchange.updated + r.exchange.deleted)
+        .sum();
     let settle_requests = client.counts().http_requests - second_before.http_requests;
     println!(
-        "second pass, nothing changed: {:.1} s, {settle_requests} HTTP requests, {settle_writes} writes",
+        "second pass (full: re-reads every series), nothing changed: {:.1} s, {settle_requests} HTTP requests, {settle_writes} writes",
         settle.elapsed().as_secs_f64()
     );
     for change in 0..100 {
@@ -295,22 +340,43 @@ async fn main() {
         let id = BusinessId::from(format!("{login}-{n}"));
         let mut item = appointment(n, args.recurring);
         item.subject = format!("Appointment {n} (changed)");
-        business.upsert_appointment(login, &id, &item, Origin::Business).await.expect("changed");
+        business
+            .upsert_appointment(login, &id, &item, Origin::Business)
+            .await
+            .expect("changed");
     }
     let before = client.counts();
     let incremental = Instant::now();
-    let outcome = sync_once(&business, &state, &rules, &config.sync, &connector, &options, Utc::now())
-        .await
-        .expect("the run");
+    let incremental_connector = connector.clone().full_pass(false);
+    let outcome = sync_once(
+        &business,
+        &state,
+        &rules,
+        &config.sync,
+        &incremental_connector,
+        &options,
+        Utc::now(),
+    )
+    .await
+    .expect("the run");
+    for report in outcome.reports.iter().filter(|r| r.failed()) {
+        println!("FAILED: {report}");
+    }
     let updated: usize = outcome.reports.iter().map(|r| r.exchange.updated).sum();
     let other: usize = outcome
         .reports
         .iter()
-        .map(|r| r.exchange.created + r.exchange.deleted + r.business.created + r.business.updated + r.business.deleted)
+        .map(|r| {
+            r.exchange.created
+                + r.exchange.deleted
+                + r.business.created
+                + r.business.updated
+                + r.business.deleted
+        })
         .sum();
     let after = client.counts();
     println!(
-        "incremental: 100 changes among {total} linked items: {updated} updated, {other} other writes, in {:.1} s; {} HTTP requests ({} inside $batch)",
+        "incremental pass: 100 changes among {total} linked items: {updated} updated, {other} other writes, in {:.1} s; {} HTTP requests ({} inside $batch)",
         incremental.elapsed().as_secs_f64(),
         after.http_requests - before.http_requests,
         after.batched_requests - before.batched_requests
@@ -323,7 +389,9 @@ async fn main() {
     let zone = TimeZoneName::new("Europe/Berlin").expect("zone");
     let started = Instant::now();
     let written: Vec<usize> = stream::iter(mailboxes.iter())
-        .map(|(login, mailbox)| raw_writer(&client, login, mailbox, args.items, args.recurring, &zone))
+        .map(|(login, mailbox)| {
+            raw_writer(&client, login, mailbox, args.items, args.recurring, &zone)
+        })
         .buffer_unordered(args.concurrency)
         .collect()
         .await;
@@ -337,7 +405,10 @@ async fn main() {
         raw_counts.http_requests,
         raw_counts.http_requests as f64 / total as f64
     );
-    println!("ratio exsync / raw writer: {:.2}", elapsed.as_secs_f64() / raw.as_secs_f64());
+    println!(
+        "ratio exsync / raw writer: {:.2}",
+        elapsed.as_secs_f64() / raw.as_secs_f64()
+    );
     drop(emulator);
     let _ = Duration::ZERO;
 }
@@ -358,8 +429,13 @@ async fn raw_writer(
         .iter()
         .enumerate()
         .map(|(n, item)| {
-            let body = new_event(item, &format!("{login}-{n}"), &uuid::Uuid::new_v4().to_string(), zone)
-                .expect("body");
+            let body = new_event(
+                item,
+                &format!("{login}-{n}"),
+                &uuid::Uuid::new_v4().to_string(),
+                zone,
+            )
+            .expect("body");
             GraphRequest::new(Method::POST, format!("{user}/events"), "create").json(body)
         })
         .collect();
@@ -402,12 +478,19 @@ async fn raw_writer(
             .collect();
         for write in occurrence_writes(item, &instances, zone).expect("writes") {
             writes.push(match write {
-                OccurrenceWrite::Patch { instance_id, body, .. } => {
-                    GraphRequest::new(Method::PATCH, format!("{user}/events/{}", escape_path(&instance_id)), "patch").json(body)
-                }
-                OccurrenceWrite::Delete { instance_id, .. } => {
-                    GraphRequest::new(Method::DELETE, format!("{user}/events/{}", escape_path(&instance_id)), "delete")
-                }
+                OccurrenceWrite::Patch {
+                    instance_id, body, ..
+                } => GraphRequest::new(
+                    Method::PATCH,
+                    format!("{user}/events/{}", escape_path(&instance_id)),
+                    "patch",
+                )
+                .json(body),
+                OccurrenceWrite::Delete { instance_id, .. } => GraphRequest::new(
+                    Method::DELETE,
+                    format!("{user}/events/{}", escape_path(&instance_id)),
+                    "delete",
+                ),
             });
         }
     }

@@ -46,6 +46,7 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
             } => Some(ExchangeWrite::Create {
                 business_id,
                 item: &write.item,
+                fields: &write.fields,
                 transaction_id: transaction_id(user.mailbox, kind, business_id),
             }),
             Op::Update {

@@ -15,7 +15,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use exsync_engine::{SyncWindow, Write};
-use exsync_model::{BusinessId, ExchangeId};
+use exsync_model::{BusinessId, ExchangeId, FieldName};
 
 /// An item as Exchange holds it now.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +77,8 @@ pub enum ExchangeWrite<'a, T> {
         business_id: &'a BusinessId,
         /// The item.
         item: &'a T,
+        /// The fields to send (`Write::fields`); the others keep Exchange's defaults.
+        fields: &'a [FieldName],
         /// Stable per link, so a repeated create is recognised.
         transaction_id: String,
     },

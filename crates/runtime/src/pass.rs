@@ -11,10 +11,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::SubsecRound;
 use exsync_business::BusinessDb;
-use exsync_engine::{Plan, Rules, Scope, SyncWindow, plan};
+use exsync_engine::{Observed, Plan, Rules, Scope, SyncWindow, plan};
 use exsync_model::{BusinessId, ExchangeId};
-use exsync_store::{BaseSnapshot, StateStore};
+use exsync_store::{BaseSnapshot, LinkUpsert, PassCommit, StateStore};
 
 use crate::apply::apply_plan;
 use crate::exchange::{ExchangeSide, LinkedItem, LinkedItems};
@@ -139,13 +140,15 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     if env.dry_run {
         return Ok(plan);
     }
+    let fresh_keys = gathered.change_keys;
     let change_keys: HashMap<ExchangeId, String> = links
         .iter()
         .filter_map(|l| Some((l.exchange_id.clone(), l.change_key.clone()?)))
-        .chain(gathered.change_keys)
+        .chain(fresh_keys.iter().map(|(id, key)| (id.clone(), key.clone())))
         .collect();
     let applied = apply_plan(env.business, user, exchange, &plan, &change_keys, report).await;
     let mut commit = applied.commit;
+    refresh_change_keys(&mut commit, mailbox, &links, &fresh_keys, &plan);
     if applied.failed_writes == 0 {
         let next_cursor = exchange.cursor_after_writes(&next_cursor, &applied.written);
         commit.set_cursor(mailbox, exchange.cursor_name(), next_cursor);
@@ -191,13 +194,45 @@ async fn load_links<T: SyncKind>(
     Ok(bases)
 }
 
+/// Links of items no op touched whose Exchange change key moved on (an Outlook edit that
+/// changes nothing exsync syncs, or exsync's own occurrence writes): the link takes the
+/// current key, so the next `If-Match` does not fail for nothing.
+fn refresh_change_keys<T: SyncKind>(
+    commit: &mut PassCommit,
+    mailbox: &str,
+    links: &[LinkedBase<T>],
+    fresh: &HashMap<ExchangeId, String>,
+    plan: &Plan<T>,
+) {
+    let touched: HashSet<BusinessId> = plan.ops.iter().filter_map(|op| op.ids().business).collect();
+    for link in links {
+        let Some(key) = fresh.get(&link.exchange_id) else {
+            continue;
+        };
+        if link.change_key.as_ref() == Some(key) || touched.contains(&link.business_id) {
+            continue;
+        }
+        if let Ok(base) = snapshot(&link.base) {
+            commit.upsert_link(
+                LinkUpsert::new(mailbox, T::KIND, link.business_id.as_str())
+                    .exchange(link.exchange_id.as_str(), Some(key.as_str()))
+                    .base(base),
+            );
+        }
+    }
+}
+
 /// The business records of the user, and the ids of malformed rows (reported).
 async fn list_business<T: SyncKind>(
     db: &BusinessDb,
     login: &str,
     report: &mut KindReport,
-) -> Result<(HashMap<BusinessId, T>, HashSet<BusinessId>), String> {
+) -> Result<(HashMap<BusinessId, Observed<T>>, HashSet<BusinessId>), String> {
     let rows = T::list(db, login)
+        .await
+        .map_err(|e| format!("reading the business database: {e}"))?;
+    let mut stamps = db
+        .modification_times(T::KIND, login)
         .await
         .map_err(|e| format!("reading the business database: {e}"))?;
     let mut items = HashMap::with_capacity(rows.len());
@@ -205,7 +240,11 @@ async fn list_business<T: SyncKind>(
     for row in rows {
         match row {
             Ok((id, item)) => {
-                items.insert(id, item);
+                let observed = match stamps.remove(&id) {
+                    Some(at) => Observed::at(item, at.trunc_subsecs(0)),
+                    None => Observed::new(item),
+                };
+                items.insert(id, observed);
             }
             Err(error) => {
                 report.reject(format!("business {}", error.id), error.to_string());

@@ -9,6 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::SubsecRound;
+
 use exsync_engine::{ItemState, LinkIds, Observed};
 use exsync_model::{BusinessId, ExchangeId};
 
@@ -31,8 +33,8 @@ pub struct LinkedBase<T> {
 /// What each side holds now, keyed by id.
 #[derive(Debug)]
 pub struct SidesNow<T> {
-    /// Business records that read cleanly.
-    pub business: HashMap<BusinessId, T>,
+    /// Business records that read cleanly, with when they were last written.
+    pub business: HashMap<BusinessId, Observed<T>>,
     /// Business records whose rows are malformed (left alone).
     pub business_rejected: HashSet<BusinessId>,
     /// What the connector collected.
@@ -90,7 +92,7 @@ pub fn gather<T: Clone + PartialEq + Align>(
         states.push(ItemState::linked(
             LinkIds::new(link.business_id.clone(), link.exchange_id.clone()),
             link.base.clone(),
-            business_now.map(Observed::new),
+            business_now,
             exchange_now,
         ));
     }
@@ -107,7 +109,7 @@ pub fn gather<T: Clone + PartialEq + Align>(
             _ => unstamped.push(item),
         }
     }
-    let mut business: Vec<(BusinessId, T)> = business.into_iter().collect();
+    let mut business: Vec<(BusinessId, Observed<T>)> = business.into_iter().collect();
     business.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     for (id, item) in business {
         if business_rejected.contains(&id) {
@@ -115,14 +117,14 @@ pub fn gather<T: Clone + PartialEq + Align>(
         }
         match stamped.remove(&id) {
             Some(mut found) => {
-                found.item.align_to(&item);
+                found.item.align_to(&item.item);
                 states.push(ItemState::found_on_both(
                     LinkIds::new(id, found.id.clone()),
-                    Observed::new(item),
+                    item,
                     observed(found),
                 ))
             }
-            None => states.push(ItemState::new_in_business(id, Observed::new(item))),
+            None => states.push(ItemState::new_in_business(id, item)),
         }
     }
     unstamped.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
@@ -136,10 +138,13 @@ pub fn gather<T: Clone + PartialEq + Align>(
     }
 }
 
+/// An Exchange item as the planner sees it. Its stamp is cut to whole seconds, the precision
+/// of the business side's `updated_at` on SQLite: within one second the stamps tie, and a tie
+/// goes to the business application (see `ConflictPolicy::NewestWins`).
 fn observed<T>(item: ExchangeItem<T>) -> Observed<T> {
     Observed {
         item: item.item,
-        modified: item.modified,
+        modified: item.modified.map(|at| at.trunc_subsecs(0)),
     }
 }
 
@@ -184,8 +189,8 @@ mod tests {
     fn unseen_exchange_items_are_unchanged_and_confirmed_deletions_are_deleted() {
         let links = [link("1", "A", "one"), link("2", "B", "two")];
         let business = HashMap::from([
-            ("1".into(), Task::new("one")),
-            ("2".into(), Task::new("two")),
+            ("1".into(), Observed::new(Task::new("one"))),
+            ("2".into(), Observed::new(Task::new("two"))),
         ]);
         let gathered = gather(
             &links,
@@ -207,7 +212,7 @@ mod tests {
 
     #[test]
     fn stamped_exchange_items_are_matched_to_their_business_record() {
-        let business = HashMap::from([("7".into(), Task::new("call"))]);
+        let business = HashMap::from([("7".into(), Observed::new(Task::new("call")))]);
         let gathered = gather(
             &[],
             SidesNow {

@@ -312,9 +312,26 @@ async fn lost_answers_are_served_but_never_answered() {
         .filter(|e| e["subject"] == "Lost in transit")
         .count();
     assert_eq!(created, 1, "the write was carried out: {listed}");
+
+    // `after`: the first request is answered, the second loses its answer.
+    let later = json!({"count": 1, "after": 1});
+    assert_eq!(
+        env.control(Method::POST, "/lose-answers", Some(later))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(env.emu.pending_faults(), (0, 2));
+    assert_eq!(env.events_status(&token).await, StatusCode::OK);
+    assert!(env.http.get(&url).bearer_auth(&token).send().await.is_err());
+    assert_eq!(env.emu.pending_faults(), (0, 0));
+    env.emu.drop_connections_after(1, 1);
+    assert_eq!(env.events_status(&token).await, StatusCode::OK);
+    assert!(env.http.get(&url).bearer_auth(&token).send().await.is_err());
     env.emu.lose_answers(1);
     env.emu.clear_faults();
-    assert_eq!(env.events_status(&token).await, StatusCode::OK, "cleared");
+    assert_eq!(env.emu.pending_faults(), (0, 0), "cleared");
+    assert_eq!(env.events_status(&token).await, StatusCode::OK);
     env.emu.stop().await;
 }
 

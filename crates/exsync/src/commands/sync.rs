@@ -43,7 +43,7 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
             let state = StateStore::connect(config.database.state_url().expose_secret())
                 .await
                 .context("cannot open the sync state store")?;
-            (connector(client, zone, config), state, None)
+            (connector(client, zone, config, args.dry_run), state, None)
         }
         ExchangeTarget::Emulator => {
             let emulator = start_emulator_for(&business).await?;
@@ -63,7 +63,11 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
             let state = StateStore::connect("sqlite::memory:")
                 .await
                 .context("cannot open an in-memory sync state store")?;
-            (connector(client, zone, config), state, Some(emulator))
+            (
+                connector(client, zone, config, args.dry_run),
+                state,
+                Some(emulator),
+            )
         }
         ExchangeTarget::Server(_) => bail!(
             "exchange.kind = \"server\" (Exchange Server through EWS) cannot be synced by this version yet; \
@@ -73,6 +77,7 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
     let options = OnceOptions {
         user: args.user.clone(),
         dry_run: args.dry_run,
+        ..OnceOptions::default()
     };
     let outcome = sync_once(
         &business,
@@ -98,13 +103,19 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-fn connector(client: GraphClient, zone: TimeZoneName, config: &Config) -> GraphConnector {
+fn connector(
+    client: GraphClient,
+    zone: TimeZoneName,
+    config: &Config,
+    dry_run: bool,
+) -> GraphConnector {
     GraphConnector::new(
         Arc::new(client),
         zone,
         config.sync.task_list.clone(),
         config.sync.contact_folder.clone(),
     )
+    .read_only(dry_run)
 }
 
 /// An in-process emulator whose tenant has a mailbox for every enabled user with a mailbox

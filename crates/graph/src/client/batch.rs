@@ -106,6 +106,7 @@ impl GraphClient {
             .collect();
         self.batched_requests
             .fetch_add(inner.len() as u64, Ordering::Relaxed);
+        self.pace(mailbox, inner.len() as u32).await;
         let request =
             GraphRequest::new(Method::POST, "/$batch", "$batch").json(json!({ "requests": inner }));
         let response = self.send(mailbox, &request).await?;

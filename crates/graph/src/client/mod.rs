@@ -10,6 +10,7 @@
 
 mod batch;
 mod error;
+mod pacing;
 mod retry;
 mod tokens;
 
@@ -25,10 +26,12 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 pub use error::GraphError;
+pub use pacing::{BUDGET_WINDOW, MAILBOX_BUDGET};
 pub use retry::RetryPolicy;
 pub use tokens::GraphTokens;
 
 use error::{error_code_and_message, permission_for};
+use pacing::Pacer;
 use retry::Verdict;
 
 /// Requests Graph serves at once per app and mailbox (Outlook's documented limit).
@@ -131,6 +134,8 @@ pub struct GraphClient {
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
     slots: Mutex<HashMap<String, Arc<Semaphore>>>,
+    pacers: Mutex<HashMap<String, Pacer>>,
+    budget: u32,
     http_requests: AtomicU64,
     batched_requests: AtomicU64,
     throttled: AtomicU64,
@@ -158,6 +163,8 @@ impl GraphClient {
             tokens,
             retry: RetryPolicy::default(),
             slots: Mutex::new(HashMap::new()),
+            pacers: Mutex::new(HashMap::new()),
+            budget: MAILBOX_BUDGET,
             http_requests: AtomicU64::new(0),
             batched_requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
@@ -168,6 +175,36 @@ impl GraphClient {
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+
+    /// With another per-mailbox budget per [`BUDGET_WINDOW`] (Graph's is [`MAILBOX_BUDGET`]).
+    pub fn with_budget(mut self, budget: u32) -> Self {
+        self.budget = budget.max(1);
+        self
+    }
+
+    /// Waits until `count` more requests for `mailbox` fit in its budget, and books them.
+    pub(crate) async fn pace(&self, mailbox: &str, count: u32) {
+        loop {
+            let verdict = {
+                let mut pacers = self.pacers.lock().unwrap_or_else(|e| e.into_inner());
+                pacers
+                    .entry(mailbox.to_ascii_lowercase())
+                    .or_insert_with(|| Pacer::new(self.budget, BUDGET_WINDOW))
+                    .reserve(count, std::time::Instant::now())
+            };
+            match verdict {
+                Ok(()) => return,
+                Err(wait) => {
+                    tracing::info!(
+                        mailbox,
+                        wait_s = wait.as_secs(),
+                        "pacing under the mailbox's request budget"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
     }
 
     /// The Graph base URL.
@@ -211,6 +248,9 @@ impl GraphClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if request.url != "/$batch" {
+                self.pace(mailbox, 1).await;
+            }
             let permit = slots.acquire().await;
             let outcome = self.send_once(request).await;
             drop(permit);

@@ -17,6 +17,7 @@ use exsync_graph::wire::series::{OccurrenceWrite, occurrence_writes};
 use exsync_model::{Appointment, ExchangeId};
 use reqwest::Method;
 
+use super::unsent::only_sent;
 use super::{GraphConnector, etag_of, side_error, stamp_body};
 use crate::exchange::{ExchangeWrite, SideError, Written};
 
@@ -49,11 +50,15 @@ impl GraphConnector {
                 (_, Err(error)) => Err(item_error(write, &error)),
                 (_, Ok(response)) => Ok(written(write, &response)),
             };
-            if let (Ok(done), Some(desired)) = (&outcome, series_to_finish(write)) {
+            let mut outcome = outcome;
+            if let (Ok(done), Some(desired)) = (&mut outcome, series_to_finish(write)) {
                 let id = done.id.clone().or_else(|| existing_id(write).cloned());
                 if let Some(id) = id {
                     second_step.push((index, id, desired));
                 }
+                // Writing the occurrences changes the master's change key again: the one the
+                // master write returned is stale, and the next read brings the current one.
+                done.change_key = None;
             }
             results[index] = Some(outcome);
         }
@@ -76,10 +81,11 @@ impl GraphConnector {
             ExchangeWrite::Create {
                 business_id,
                 item,
+                fields,
                 transaction_id,
             } => {
                 let body = new_event(
-                    item,
+                    &only_sent(*item, fields),
                     business_id.as_str(),
                     transaction_id,
                     &self.all_day_zone,

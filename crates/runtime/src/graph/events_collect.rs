@@ -99,7 +99,14 @@ impl GraphConnector {
             }
             match event.event_type {
                 Some(EventType::SingleInstance) => {
-                    touched.singles.insert(event.id.clone());
+                    let known = linked.contains_key(&ExchangeId::from(event.id.as_str()));
+                    match known.then(|| complete_single(&event)).flatten() {
+                        // A linked item needs no stamp: read it from the delta entry itself.
+                        Some(item) => collected.present.push(item),
+                        None => {
+                            touched.singles.insert(event.id.clone());
+                        }
+                    }
                 }
                 Some(EventType::SeriesMaster) => {
                     touched.masters.insert(event.id.clone());
@@ -115,10 +122,16 @@ impl GraphConnector {
             seen.insert(event.id);
         }
         let unconfirmed: HashSet<&str> = unconfirmed.iter().map(String::as_str).collect();
+        // A removed id that is no linked item may be an occurrence of a deleted series.
+        let series_removed = removed
+            .iter()
+            .any(|id| !linked.contains_key(&ExchangeId::from(id.as_str())));
         for (id, item) in linked {
             let unseen = !seen.contains(id.as_str());
             if item.base.series.is_some() {
-                touched.masters.insert(id.as_str().to_owned());
+                if self.full_pass || initial || series_removed {
+                    touched.masters.insert(id.as_str().to_owned());
+                }
             } else if removed.contains(id.as_str())
                 || (unseen && (initial || unconfirmed.contains(id.as_str())))
             {
@@ -265,6 +278,20 @@ impl GraphConnector {
         }
         Ok(())
     }
+}
+
+/// A single event read from a delta entry that carries its properties (Graph may send
+/// partial entries; those are fetched in full instead).
+fn complete_single(event: &GraphEvent) -> Option<ExchangeItem<Appointment>> {
+    let raw = event.raw();
+    let complete = ["subject", "start", "end", "isAllDay", "body", "showAs"]
+        .iter()
+        .all(|key| raw.get(key).is_some());
+    if !complete {
+        return None;
+    }
+    let appointment = event.to_appointment().ok()?;
+    Some(exchange_item(event, appointment))
 }
 
 /// `GET /users/{mailbox}/events/{id}` with the business id property.

@@ -17,6 +17,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::cursor::DeltaCursor;
+use super::duplicates::retried_copies;
+use super::unsent::{EmptyField, only_sent};
 use super::{GraphConnector, side_error};
 use crate::exchange::{
     Collected, ExchangeItem, ExchangeWrite, LinkedItems, SideError, Unreadable, Written,
@@ -32,7 +34,7 @@ pub(crate) struct ReadItem<T> {
 }
 
 /// What differs between tasks and contacts.
-pub(crate) trait FolderKind: SyncKind {
+pub(crate) trait FolderKind: SyncKind + EmptyField {
     /// The cursor name.
     const CURSOR: &'static str;
     /// The collection's path segment under the container (`tasks`, `contacts`).
@@ -145,7 +147,66 @@ impl GraphConnector {
                 Err(error) => collected.rejected.push(unreadable(id, &error.to_string())),
             }
         }
+        self.delete_retried_copies(mailbox, &base, &mut collected, linked)
+            .await;
         Ok(collected)
+    }
+
+    /// Deletes the extra copies a retried create left (see `duplicates`) and leaves them out
+    /// of `collected`; a copy that cannot be deleted is reported and left alone.
+    async fn delete_retried_copies<T: FolderKind>(
+        &self,
+        mailbox: &str,
+        base: &str,
+        collected: &mut Collected<T>,
+        linked: &LinkedItems<'_, T>,
+    ) {
+        let copies = retried_copies(&collected.present, linked);
+        if copies.is_empty() {
+            return;
+        }
+        collected.present.retain(|item| !copies.contains(&item.id));
+        if self.read_only {
+            for id in &copies {
+                tracing::warn!(
+                    mailbox,
+                    id = id.as_str(),
+                    "a retried create left a second copy of a {}; a run that writes deletes it",
+                    T::NAME
+                );
+            }
+            return;
+        }
+        let requests: Vec<GraphRequest> = copies
+            .iter()
+            .map(|id| {
+                GraphRequest::new(
+                    Method::DELETE,
+                    format!("{base}/{}", escape_path(id.as_str())),
+                    "delete a copy left by a retried create",
+                )
+            })
+            .collect();
+        let answers = self.client.batch(mailbox, &requests).await;
+        for (id, answer) in copies.iter().zip(answers) {
+            match answer {
+                Ok(_) => tracing::warn!(
+                    mailbox,
+                    id = id.as_str(),
+                    "deleted a {} that a retried create had made twice",
+                    T::NAME
+                ),
+                Err(error) if error.is_not_found() => {}
+                Err(error) => collected.rejected.push(unreadable(
+                    id.as_str(),
+                    &format!(
+                        "a second copy of a {} (a create was retried after its answer was \
+                         lost) could not be deleted: {error}; delete it in Outlook",
+                        T::NAME
+                    ),
+                )),
+            }
+        }
     }
 
     async fn round_in(
@@ -181,8 +242,11 @@ impl GraphConnector {
         for (index, write) in writes.iter().enumerate() {
             let request = match write {
                 ExchangeWrite::Create {
-                    business_id, item, ..
-                } => T::create_body(item, business_id.as_str()).map(|body| {
+                    business_id,
+                    item,
+                    fields,
+                    ..
+                } => T::create_body(&only_sent(*item, fields), business_id.as_str()).map(|body| {
                     GraphRequest::new(Method::POST, base.clone(), "create an item").json(body)
                 }),
                 ExchangeWrite::Update { id, write, .. } => {

@@ -8,10 +8,12 @@
 
 mod contacts;
 mod cursor;
+mod duplicates;
 mod events_apply;
 mod events_collect;
 mod folder_items;
 mod tasks;
+mod unsent;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -35,6 +37,10 @@ pub struct GraphConnector {
     contact_folder: String,
     /// Ids of task lists and contact folders by mailbox and container kind.
     containers: Arc<Mutex<HashMap<(String, &'static str), String>>>,
+    /// Plan-only run: repairs found while reading are left out and logged, not made.
+    read_only: bool,
+    /// Full pass: re-read every linked series (a deleted occurrence makes no delta entry).
+    full_pass: bool,
 }
 
 impl GraphConnector {
@@ -54,7 +60,24 @@ impl GraphConnector {
             task_list,
             contact_folder: contact_folder.into(),
             containers: Arc::default(),
+            read_only: false,
+            full_pass: true,
         }
+    }
+
+    /// Full passes (the default) re-read every linked series, because Graph reports no delta
+    /// entry when an occurrence is deleted; incremental passes (`false`) read only what the
+    /// delta round names, so their cost follows the changes. Run a full pass now and then.
+    pub fn full_pass(mut self, full: bool) -> Self {
+        self.full_pass = full;
+        self
+    }
+
+    /// For plan-only runs (`--dry-run`): the copies a retried create left in To Do or a contact
+    /// folder are left out of the pass and logged instead of deleted.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
     }
 
     /// The client (for request counts).

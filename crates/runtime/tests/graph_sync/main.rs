@@ -4,6 +4,10 @@
 
 mod appointments;
 mod common;
+mod crashes;
+mod patterns;
 mod recovery;
+mod rules;
 mod series;
 mod tasks_contacts;
+mod window;

@@ -153,7 +153,7 @@ async fn dropped_connections_and_throttling_are_retried() {
     let world = World::new().await;
     seed_both_sides(&world).await;
     world.emu.drop_connections(2);
-    assert!(world.emu.throttle_now(world.mailbox(0), 2));
+    assert!(world.emu.throttle_now(world.mailbox(0), 3));
     let outcome = world.sync().await;
     assert_eq!(
         total(&outcome, |r| r.exchange.created),

@@ -1,0 +1,48 @@
+//! When each record was last written (`updated_at`), for the conflict policy "newest wins".
+//!
+//! Invariant: a record whose `updated_at` cannot be read is simply absent from the answer (the
+//! planner then treats its stamp as unknown, and the business side wins ties), never an error
+//! for the whole listing.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use exsync_model::{BusinessId, ItemKind};
+
+use crate::db::BusinessDb;
+use crate::error::BusinessError;
+use crate::sql::Param;
+
+impl BusinessDb {
+    /// `updated_at` of every record of `kind` owned by `owner` (contacts: of every contact), by id.
+    pub async fn modification_times(
+        &self,
+        kind: ItemKind,
+        owner: &str,
+    ) -> Result<HashMap<BusinessId, DateTime<Utc>>, BusinessError> {
+        let (sql, params) = match kind {
+            ItemKind::Appointment => (
+                "SELECT id, updated_at FROM exsync_appointments WHERE owner_login = $1",
+                vec![Param::text(owner)],
+            ),
+            ItemKind::Task => (
+                "SELECT id, updated_at FROM exsync_tasks WHERE owner_login = $1",
+                vec![Param::text(owner)],
+            ),
+            ItemKind::Contact => ("SELECT id, updated_at FROM exsync_contacts", Vec::new()),
+        };
+        let mut tx = self.begin_read().await?;
+        let rows = tx
+            .fetch(sql, params)
+            .await
+            .map_err(BusinessError::db("reading modification times"))?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let id = row.string("id").ok()?;
+                let at = row.timestamp("updated_at").ok()??;
+                Some((BusinessId::from(id), at))
+            })
+            .collect())
+    }
+}
