@@ -16,6 +16,7 @@
 //! mailbox's change sequence) are reported, and an id the client was told about that is gone
 //! (deleted, cancelled, moved out of the window) is reported once as `@removed`.
 
+use std::sync::Arc;
 use std::collections::{BTreeSet, HashMap};
 
 use axum::extract::{Path, Query, State};
@@ -51,10 +52,12 @@ struct Round {
 /// What a state token stands for.
 #[derive(Debug, Clone)]
 enum Entry {
-    /// `$skiptoken`: the rest of a round's answer (paged by `size`), then the round.
+    /// `$skiptoken`: the round's answer from `offset` on (paged by `size`), then the round.
+    /// The answer and the round are shared by all pages, so a page costs no copy of them.
     Page {
-        rest: Vec<Value>,
-        then: Round,
+        all: Arc<Vec<Value>>,
+        offset: usize,
+        then: Arc<Round>,
         size: usize,
     },
     /// `$deltatoken`: a finished round.
@@ -97,6 +100,15 @@ fn belongs_to(id: &str, master: &str) -> bool {
             .is_some_and(|rest| rest.starts_with("_O"))
 }
 
+/// True when `id` is a touched event or an occurrence (`{master}_O...`) of one; looks up each
+/// possible master prefix instead of comparing with every touched id.
+fn touched_master(id: &str, touched: &BTreeSet<&str>) -> bool {
+    touched.contains(id)
+        || id
+            .match_indices("_O")
+            .any(|(at, _)| touched.contains(&id[..at]) && belongs_to(id, &id[..at]))
+}
+
 /// Computes what changed since `round.since`: the items to report and the round after them.
 fn changes(
     data: &MailboxData,
@@ -121,7 +133,7 @@ fn changes(
     let removed: Vec<String> = round
         .known
         .iter()
-        .filter(|id| !present.contains(*id) && touched.iter().any(|m| belongs_to(id, m)))
+        .filter(|id| !present.contains(*id) && touched_master(id, &touched))
         .cloned()
         .collect();
     let mut values = to_values(items)?;
@@ -161,7 +173,7 @@ pub(crate) async fn calendar_view_delta(
     let data = state.mailboxes.get(&mailbox.id).unwrap_or(&empty);
     let token = query_param(&query, "$skiptoken").or_else(|| query_param(&query, "$deltatoken"));
     // The page size asked for now wins; otherwise the one the round (or page) was asked with.
-    let (values, then, carried) = match token {
+    let (values, offset, then, carried) = match token {
         None => {
             let round = Round {
                 mailbox_id: mailbox.id.clone(),
@@ -171,15 +183,20 @@ pub(crate) async fn calendar_view_delta(
                 page_size: prefer.max_page_size,
             };
             let (values, then) = changes(data, &round, &mailbox, &zone)?;
-            (values, then, None)
+            (Arc::new(values), 0, Arc::new(then), None)
         }
         Some(token) => match state.graph.delta.entries.get(token) {
-            Some(Entry::Page { rest, then, size }) if then.mailbox_id == mailbox.id => {
-                (rest.clone(), then.clone(), Some(*size))
+            Some(Entry::Page {
+                all,
+                offset,
+                then,
+                size,
+            }) if then.mailbox_id == mailbox.id => {
+                (Arc::clone(all), *offset, Arc::clone(then), Some(*size))
             }
             Some(Entry::Delta(round)) if round.mailbox_id == mailbox.id => {
                 let (values, then) = changes(data, round, &mailbox, &zone)?;
-                (values, then, round.page_size)
+                (Arc::new(values), 0, Arc::new(then), round.page_size)
             }
             _ => return Err(gone(data.change_seq())),
         },
@@ -192,22 +209,20 @@ pub(crate) async fn calendar_view_delta(
     let link = format!("{}/v1.0/users/{user}/calendarView/delta", shared.base_url);
     let mut body =
         json!({"@odata.context": format!("{}/v1.0/$metadata#Collection(event)", shared.base_url)});
-    let (page, rest) = if values.len() > size {
-        let mut page = values;
-        let rest = page.split_off(size);
-        (page, Some(rest))
+    let end = offset.saturating_add(size).min(values.len());
+    let page: Vec<Value> = values.get(offset..end).unwrap_or_default().to_vec();
+    if end < values.len() {
+        let token = state.graph.delta.issue(Entry::Page {
+            all: values,
+            offset: end,
+            then,
+            size,
+        });
+        body["@odata.nextLink"] = Value::String(format!("{link}?$skiptoken={token}"));
     } else {
-        (values, None)
-    };
-    match rest {
-        Some(rest) => {
-            let token = state.graph.delta.issue(Entry::Page { rest, then, size });
-            body["@odata.nextLink"] = Value::String(format!("{link}?$skiptoken={token}"));
-        }
-        None => {
-            let token = state.graph.delta.issue(Entry::Delta(then));
-            body["@odata.deltaLink"] = Value::String(format!("{link}?$deltatoken={token}"));
-        }
+        let round = Arc::try_unwrap(then).unwrap_or_else(|shared| (*shared).clone());
+        let token = state.graph.delta.issue(Entry::Delta(round));
+        body["@odata.deltaLink"] = Value::String(format!("{link}?$deltatoken={token}"));
     }
     body["value"] = Value::Array(page);
     let mut response = respond(StatusCode::OK, body, &prefer);

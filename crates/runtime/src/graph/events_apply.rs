@@ -22,7 +22,21 @@ use super::{GraphConnector, etag_of, side_error, stamp_body};
 use crate::exchange::{ExchangeWrite, SideError, Written};
 
 impl GraphConnector {
+    /// Applies `writes` a slice at a time, so that requests and answers of a large pass are
+    /// never all in memory at once.
     pub(crate) async fn apply_events(
+        &self,
+        mailbox: &str,
+        writes: &[ExchangeWrite<'_, Appointment>],
+    ) -> Vec<Result<Written, SideError>> {
+        let mut results = Vec::with_capacity(writes.len());
+        for slice in writes.chunks(super::WRITES_PER_SLICE) {
+            results.extend(self.apply_event_slice(mailbox, slice).await);
+        }
+        results
+    }
+
+    async fn apply_event_slice(
         &self,
         mailbox: &str,
         writes: &[ExchangeWrite<'_, Appointment>],

@@ -229,7 +229,21 @@ impl GraphConnector {
             .map_err(|e| side_error(&e))
     }
 
+    /// Applies `writes` a slice at a time (see `apply_events`).
     pub(crate) async fn apply_in<T: FolderKind>(
+        &self,
+        mailbox: &str,
+        container: &str,
+        writes: &[ExchangeWrite<'_, T>],
+    ) -> Vec<Result<Written, SideError>> {
+        let mut results = Vec::with_capacity(writes.len());
+        for slice in writes.chunks(super::WRITES_PER_SLICE) {
+            results.extend(self.apply_slice_in(mailbox, container, slice).await);
+        }
+        results
+    }
+
+    async fn apply_slice_in<T: FolderKind>(
         &self,
         mailbox: &str,
         container: &str,

@@ -108,6 +108,9 @@ pub(crate) fn side_error(error: &GraphError) -> SideError {
     }
 }
 
+/// Writes sent and answered together (10 `$batch`es): bounds the memory of a large pass.
+pub(crate) const WRITES_PER_SLICE: usize = 200;
+
 /// The PATCH body that stamps an event or contact with `business_id`.
 pub(crate) fn stamp_body(business_id: &str) -> serde_json::Value {
     serde_json::json!({
