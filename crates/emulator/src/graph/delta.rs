@@ -16,8 +16,8 @@
 //! mailbox's change sequence) are reported, and an id the client was told about that is gone
 //! (deleted, cancelled, moved out of the window) is reported once as `@removed`.
 
-use std::sync::Arc;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -75,6 +75,14 @@ impl DeltaStates {
     /// Forgets every state token: the next use of any of them answers 410.
     pub fn clear(&mut self) {
         self.entries.clear();
+    }
+
+    /// Drops the page tokens of the round whose answer is `all`.
+    fn forget_pages_of(&mut self, all: &Arc<Vec<Value>>) {
+        self.entries.retain(|_, entry| match entry {
+            Entry::Page { all: pages, .. } => !Arc::ptr_eq(pages, all),
+            Entry::Delta(_) => true,
+        });
     }
 
     fn issue(&mut self, entry: Entry) -> String {
@@ -220,6 +228,9 @@ pub(crate) async fn calendar_view_delta(
         });
         body["@odata.nextLink"] = Value::String(format!("{link}?$skiptoken={token}"));
     } else {
+        // The round is complete: its pages are not needed any more (their shared answer is
+        // freed with them), so a long-running emulator does not keep every page ever served.
+        state.graph.delta.forget_pages_of(&values);
         let round = Arc::try_unwrap(then).unwrap_or_else(|shared| (*shared).clone());
         let token = state.graph.delta.issue(Entry::Delta(round));
         body["@odata.deltaLink"] = Value::String(format!("{link}?$deltatoken={token}"));

@@ -10,7 +10,7 @@
 //! Invariant: outside the range the instances were read for, a linked series keeps the
 //! modified and cancelled occurrences of its base (Exchange said nothing about them).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use exsync_engine::SyncWindow;
@@ -82,6 +82,7 @@ impl GraphConnector {
             initial,
         };
         let mut touched = Touched::default();
+        let mut instances_of: HashMap<String, Vec<GraphEvent>> = HashMap::new();
         let mut removed = HashSet::new();
         let mut seen = HashSet::new();
         for entry in &round.entries {
@@ -115,6 +116,10 @@ impl GraphConnector {
                     if let Some(master) = &event.series_master_id {
                         touched.masters.insert(master.clone());
                         seen.insert(master.clone());
+                        instances_of
+                            .entry(master.clone())
+                            .or_default()
+                            .push(event.clone());
                     }
                 }
                 None => {}
@@ -137,6 +142,21 @@ impl GraphConnector {
             {
                 touched.singles.insert(id.as_str().to_owned());
             }
+        }
+        if !(self.full_pass || initial || series_removed) {
+            // A series exsync wrote last pass is new to the delta feed, which therefore lists
+            // all its instances: when they are exactly what the base says, nothing changed.
+            touched.masters.retain(|master| {
+                let base = linked
+                    .get(&ExchangeId::from(master.as_str()))
+                    .map(|l| l.base);
+                let fresh = unconfirmed.contains(master.as_str());
+                let instances = instances_of.get(master).map_or(&[][..], Vec::as_slice);
+                !(fresh
+                    && base.is_some_and(|b| {
+                        confirmed_by_delta(b, instances, window, &self.all_day_zone)
+                    }))
+            });
         }
         self.read_singles(mailbox, &touched.singles, linked, &mut collected)
             .await?;
@@ -278,6 +298,38 @@ impl GraphConnector {
         }
         Ok(())
     }
+}
+
+/// True when `instances` (every instance of a series the delta round listed) are exactly the
+/// occurrences `base` has in `window`, each as `base` says it should be.
+fn confirmed_by_delta(
+    base: &Appointment,
+    instances: &[GraphEvent],
+    window: &SyncWindow,
+    all_day_zone: &exsync_model::TimeZoneName,
+) -> bool {
+    let Some(series) = &base.series else {
+        return false;
+    };
+    let Ok(expected) = exsync_model::occurrences(&base.when, series, window.from(), window.to())
+    else {
+        return false;
+    };
+    let expected: BTreeSet<chrono::NaiveDateTime> =
+        expected.into_iter().map(|o| o.original_start).collect();
+    let mut listed = BTreeSet::new();
+    for instance in instances {
+        let Some(original) = instance.original_start else {
+            return false;
+        };
+        match occurrence_key(&base.when, &series.recurrence, original, &instance.id) {
+            Ok(key) => listed.insert(key),
+            Err(_) => return false,
+        };
+    }
+    listed == expected
+        && exsync_graph::wire::series::occurrence_writes(base, instances, all_day_zone)
+            .is_ok_and(|writes| writes.is_empty())
 }
 
 /// A single event read from a delta entry that carries its properties (Graph may send

@@ -140,6 +140,28 @@ impl World {
         outcome
     }
 
+    /// One pass for everybody through `connector` (e.g. an incremental one); panics when
+    /// anything failed.
+    pub async fn sync_with(&self, connector: &GraphConnector) -> OnceOutcome {
+        let outcome = sync_once(
+            &self.business,
+            &self.state,
+            &self.rules,
+            &self.sync,
+            connector,
+            &OnceOptions::default(),
+            self.now,
+        )
+        .await
+        .expect("the run starts");
+        assert!(
+            !outcome.failed(),
+            "the pass failed:\n{}",
+            describe(&outcome)
+        );
+        outcome
+    }
+
     /// One pass for everybody.
     pub async fn sync_allowing_failures(&self) -> OnceOutcome {
         sync_once(

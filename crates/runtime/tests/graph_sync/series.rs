@@ -249,3 +249,100 @@ async fn pattern_changes_and_series_deletion_travel() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn incremental_passes_read_only_what_the_delta_names_and_full_passes_find_the_rest() {
+    let world = World::new().await;
+    let id = BusinessId::from("S-3");
+    world
+        .business
+        .upsert_appointment(world.login(0), &id, &jour_fixe(), Origin::Business)
+        .await
+        .expect("written");
+    let incremental = world.connector.clone().full_pass(false);
+    world.sync_with(&incremental).await;
+    // The next incremental pass reads the new series back from the delta feed alone: no
+    // request for its master or instances.
+    let before = world.connector.client().counts().batched_requests;
+    let settled = world.sync_with(&incremental).await;
+    assert!(quiet(&settled), "{}", describe(&settled));
+    assert_eq!(
+        world.connector.client().counts().batched_requests,
+        before,
+        "nothing was fetched in $batch"
+    );
+    let mailbox = world.mailbox(0);
+    let master_id = world
+        .outlook
+        .events_titled(mailbox, "Jour fixe")
+        .await
+        .remove(0)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let list = instances(&world, mailbox, &master_id).await;
+    let occurrence = |prefix: &str| {
+        list.iter()
+            .find(|i| {
+                i["start"]["dateTime"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with(prefix))
+            })
+            .and_then(|i| i["id"].as_str())
+            .expect("the occurrence")
+            .to_owned()
+    };
+    // A changed occurrence is in the delta feed: an incremental pass brings it.
+    world
+        .outlook
+        .patch(
+            &format!("/users/{mailbox}/events/{}", occurrence("2027-04-12")),
+            json!({"location": {"displayName": "Auditorium"}}),
+        )
+        .await;
+    let outcome = world.sync_with(&incremental).await;
+    assert_eq!(
+        total(&outcome, |r| r.business.updated),
+        1,
+        "{}",
+        describe(&outcome)
+    );
+    // A deleted occurrence: Graph is reported to make no delta entry for it (the emulator
+    // reports the occurrence as removed, which makes the incremental pass re-read the series);
+    // either way, by the end of the next full pass the business has it, exactly once.
+    world
+        .outlook
+        .delete(&format!(
+            "/users/{mailbox}/events/{}",
+            occurrence("2027-04-19")
+        ))
+        .await;
+    let maybe = world.sync_with(&incremental).await;
+    let full = world.sync().await;
+    assert_eq!(
+        total(&maybe, |r| r.business.updated) + total(&full, |r| r.business.updated),
+        1,
+        "{}\n{}",
+        describe(&maybe),
+        describe(&full)
+    );
+    let series = world
+        .business
+        .get_appointment(&id)
+        .await
+        .expect("read")
+        .expect("there")
+        .item
+        .series
+        .expect("a series");
+    assert!(
+        series.cancelled.contains(&local("2027-04-19 09:00")),
+        "{series:?}"
+    );
+    assert_eq!(
+        series.modified[&local("2027-04-12 09:00")]
+            .location
+            .as_deref(),
+        Some("Auditorium")
+    );
+}
