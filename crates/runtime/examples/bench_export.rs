@@ -47,7 +47,7 @@ fn args() -> Args {
         mailboxes: 20,
         items: 5000,
         recurring: 0.2,
-        concurrency: 8,
+        concurrency: 4,
         load_into: None,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();

@@ -33,7 +33,7 @@ impl Default for OnceOptions {
         OnceOptions {
             user: None,
             dry_run: false,
-            concurrent_mailboxes: 8,
+            concurrent_mailboxes: 4,
         }
     }
 }
