@@ -12,7 +12,9 @@ use sqlx::{Database, Encode, PgPool, Postgres, Sqlite, SqlitePool, Transaction, 
 
 use crate::connect::{connect_postgres, connect_sqlite, redact_url};
 use crate::error::BusinessError;
-use crate::sql::{Param, Row};
+use futures_util::TryStreamExt;
+
+use crate::sql::{ColumnNames, Param, Row};
 
 /// Who made a change: the business application (or a vendor tool, or an import) or exsync
 /// writing what it brought from Exchange. Journal entries carry it so exsync does not echo its
@@ -242,20 +244,24 @@ impl Tx {
         sql: &'static str,
         params: Vec<Param>,
     ) -> Result<Vec<Row>, sqlx::Error> {
+        // Rows are converted as they arrive, so a large listing is not held twice.
+        let mut names = ColumnNames::default();
+        let mut rows = Vec::new();
         match self {
-            Tx::Sqlite(tx) => bind_all(sqlx::query(sql), params)
-                .fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(Row::from_sqlite)
-                .collect(),
-            Tx::Postgres(tx) => bind_all(sqlx::query(sql), params)
-                .fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(Row::from_pg)
-                .collect(),
+            Tx::Sqlite(tx) => {
+                let mut stream = bind_all(sqlx::query(sql), params).fetch(&mut **tx);
+                while let Some(row) = stream.try_next().await? {
+                    rows.push(Row::from_sqlite(&row, &mut names)?);
+                }
+            }
+            Tx::Postgres(tx) => {
+                let mut stream = bind_all(sqlx::query(sql), params).fetch(&mut **tx);
+                while let Some(row) = stream.try_next().await? {
+                    rows.push(Row::from_pg(&row, &mut names)?);
+                }
+            }
         }
+        Ok(rows)
     }
 
     /// Runs a script of several statements (schema files).

@@ -6,6 +6,8 @@
 //! column); the typed accessors turn a surprise into a [`Problem`] naming the column, never
 //! into a panic.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -53,12 +55,35 @@ pub(crate) enum Value {
 /// One row, its columns by name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Row {
-    cells: Vec<(String, Value)>,
+    cells: Vec<(Arc<str>, Value)>,
+}
+
+/// Column names shared by all rows of one result (a listing of thousands of rows holds each
+/// name once, not once per row).
+#[derive(Debug, Default)]
+pub(crate) struct ColumnNames(Vec<Arc<str>>);
+
+impl ColumnNames {
+    /// The name of column `index`, made once per result.
+    fn name(&mut self, index: usize, name: &str) -> Arc<str> {
+        match self.0.get(index) {
+            Some(known) if &**known == name => Arc::clone(known),
+            _ => {
+                let shared: Arc<str> = Arc::from(name);
+                if index < self.0.len() {
+                    self.0[index] = Arc::clone(&shared);
+                } else {
+                    self.0.push(Arc::clone(&shared));
+                }
+                shared
+            }
+        }
+    }
 }
 
 impl Row {
     /// Reads every column of a SQLite row by the type of the value actually stored.
-    pub fn from_sqlite(row: &SqliteRow) -> Result<Row, sqlx::Error> {
+    pub fn from_sqlite(row: &SqliteRow, names: &mut ColumnNames) -> Result<Row, sqlx::Error> {
         let mut cells = Vec::with_capacity(row.columns().len());
         for (index, column) in row.columns().iter().enumerate() {
             let raw = row.try_get_raw(index)?;
@@ -73,13 +98,13 @@ impl Row {
                     _ => Value::Other(type_name),
                 }
             };
-            cells.push((column.name().to_owned(), value));
+            cells.push((names.name(index, column.name()), value));
         }
         Ok(Row { cells })
     }
 
     /// Reads every column of a PostgreSQL row by its declared type.
-    pub fn from_pg(row: &PgRow) -> Result<Row, sqlx::Error> {
+    pub fn from_pg(row: &PgRow, names: &mut ColumnNames) -> Result<Row, sqlx::Error> {
         let mut cells = Vec::with_capacity(row.columns().len());
         for (index, column) in row.columns().iter().enumerate() {
             let raw = row.try_get_raw(index)?;
@@ -99,7 +124,7 @@ impl Row {
                     other => Value::Other(other.to_owned()),
                 }
             };
-            cells.push((column.name().to_owned(), value));
+            cells.push((names.name(index, column.name()), value));
         }
         Ok(Row { cells })
     }
@@ -110,7 +135,7 @@ impl Row {
         Row {
             cells: cells
                 .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
+                .map(|(name, value)| (Arc::from(name), value))
                 .collect(),
         }
     }
@@ -119,7 +144,7 @@ impl Row {
     pub fn value(&self, column: &str) -> &Value {
         self.cells
             .iter()
-            .find(|(name, _)| name == column)
+            .find(|(name, _)| &**name == column)
             .map_or(&Value::Null, |(_, value)| value)
     }
 
