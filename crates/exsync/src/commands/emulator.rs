@@ -26,27 +26,35 @@ pub async fn run(listen: SocketAddr, seed: Option<&Path>) -> anyhow::Result<Outc
         }
     }
     .with_context(|| format!("cannot start the emulator on {listen}"))?;
+    // Watch for the stop signals before announcing readiness: a caller may send SIGTERM as
+    // soon as it has read the JSON line.
+    let stop = stop_signal()?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", emulator.describe().to_json_line())?;
     stdout.flush()?;
     drop(stdout);
-    wait_for_stop().await?;
+    stop.await?;
     emulator.stop().await;
     Ok(Outcome::Success)
 }
 
+/// A future that completes on Ctrl-C or SIGTERM; the handlers are installed when it is made.
 #[cfg(unix)]
-async fn wait_for_stop() -> anyhow::Result<()> {
+fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = anyhow::Result<()>>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => result.context("cannot watch Ctrl-C")?,
-        _ = terminate.recv() => {}
-    }
-    Ok(())
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch Ctrl-C")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        Ok(())
+    })
 }
 
+/// A future that completes on Ctrl-C.
 #[cfg(not(unix))]
-async fn wait_for_stop() -> anyhow::Result<()> {
-    tokio::signal::ctrl_c().await.context("cannot watch Ctrl-C")
+fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = anyhow::Result<()>>> {
+    Ok(async { tokio::signal::ctrl_c().await.context("cannot watch Ctrl-C") })
 }
