@@ -4,17 +4,15 @@
 //!
 //! Invariant: see `folder_items`.
 
-use exsync_engine::SyncWindow;
 use exsync_graph::delta::escape_query;
 use exsync_graph::wire::contact::{GraphContact, contact_patch, new_contact};
 use exsync_graph::wire::{BUSINESS_FAX_PROPERTY, BUSINESS_ID_PROPERTY, WireError};
-use exsync_model::{Contact, ExchangeId};
+use exsync_model::Contact;
 use serde_json::Value;
 
-use super::cursor::DeltaCursor;
 use super::folder_items::{FolderKind, ReadItem};
 use super::{GraphConnector, stamp_body};
-use crate::exchange::{Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written};
+use crate::exchange::SideError;
 use exsync_graph::client::GraphRequest;
 use reqwest::Method;
 
@@ -50,6 +48,13 @@ impl FolderKind for Contact {
         contact_patch(item, fields)
     }
 
+    async fn container(connector: &GraphConnector, mailbox: &str) -> Result<String, SideError> {
+        let name = connector.contact_folder.clone();
+        connector
+            .container_id(mailbox, Contact::CONTAINERS, Some(&name), |_| false)
+            .await
+    }
+
     fn stamp(item_url: String, business_id: &str) -> GraphRequest {
         GraphRequest::new(
             Method::PATCH,
@@ -57,45 +62,5 @@ impl FolderKind for Contact {
             "stamp a contact with its business id",
         )
         .json(stamp_body(business_id))
-    }
-}
-
-impl GraphConnector {
-    async fn contact_folder(&self, mailbox: &str) -> Result<String, SideError> {
-        let name = self.contact_folder.clone();
-        self.container_id(mailbox, Contact::CONTAINERS, Some(&name), |_| false)
-            .await
-    }
-}
-
-impl ExchangeSide<Contact> for GraphConnector {
-    fn cursor_name(&self) -> &'static str {
-        Contact::CURSOR
-    }
-
-    fn cursor_after_writes(&self, cursor: &str, written: &[ExchangeId]) -> String {
-        DeltaCursor::with_written(cursor, written)
-    }
-
-    async fn collect<'a>(
-        &'a self,
-        mailbox: &'a str,
-        cursor: Option<&'a str>,
-        _window: &'a SyncWindow,
-        linked: &'a LinkedItems<'a, Contact>,
-    ) -> Result<Collected<Contact>, SideError> {
-        let folder = self.contact_folder(mailbox).await?;
-        self.collect_in(mailbox, &folder, cursor, linked).await
-    }
-
-    async fn apply<'a>(
-        &'a self,
-        mailbox: &'a str,
-        writes: &'a [ExchangeWrite<'a, Contact>],
-    ) -> Vec<Result<Written, SideError>> {
-        match self.contact_folder(mailbox).await {
-            Ok(folder) => self.apply_in(mailbox, &folder, writes).await,
-            Err(error) => writes.iter().map(|_| Err(error.clone())).collect(),
-        }
     }
 }

@@ -21,9 +21,11 @@ use super::duplicates::retried_copies;
 use super::unsent::{EmptyField, only_sent};
 use super::{GraphConnector, side_error};
 use crate::exchange::{
-    Collected, ExchangeItem, ExchangeWrite, LinkedItems, SideError, Unreadable, Written,
+    Collected, ExchangeItem, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Unreadable,
+    Written,
 };
 use crate::kind::SyncKind;
+use exsync_engine::SyncWindow;
 
 /// One Graph item read: its id, stamp, last change and model item.
 pub(crate) struct ReadItem<T> {
@@ -54,6 +56,11 @@ pub(crate) trait FolderKind: SyncKind + EmptyField {
     fn create_body(item: &Self, business_id: &str) -> Result<Value, WireError>;
     /// The PATCH body of `fields`.
     fn patch_body(item: &Self, fields: &[&str]) -> Result<Value, WireError>;
+    /// The id of the list or folder the mailbox's items of this kind live in.
+    fn container(
+        connector: &GraphConnector,
+        mailbox: &str,
+    ) -> impl std::future::Future<Output = Result<String, SideError>> + Send;
     /// The request that stamps item `item_url` with `business_id`.
     fn stamp(item_url: String, business_id: &str) -> GraphRequest;
 }
@@ -411,5 +418,38 @@ fn unreadable(id: &str, reason: &str) -> Unreadable {
     Unreadable {
         id: ExchangeId::from(id),
         reason: format!("{reason}; the item is left alone until it is changed in Outlook"),
+    }
+}
+
+/// Tasks and contacts reach Exchange the same way: through their container.
+impl<T: FolderKind> ExchangeSide<T> for GraphConnector {
+    fn cursor_name(&self) -> &'static str {
+        T::CURSOR
+    }
+
+    fn cursor_after_writes(&self, cursor: &str, written: &[ExchangeId]) -> String {
+        DeltaCursor::with_written(cursor, written)
+    }
+
+    async fn collect<'a>(
+        &'a self,
+        mailbox: &'a str,
+        cursor: Option<&'a str>,
+        _window: &'a SyncWindow,
+        linked: &'a LinkedItems<'a, T>,
+    ) -> Result<Collected<T>, SideError> {
+        let container = T::container(self, mailbox).await?;
+        self.collect_in(mailbox, &container, cursor, linked).await
+    }
+
+    async fn apply<'a>(
+        &'a self,
+        mailbox: &'a str,
+        writes: &'a [ExchangeWrite<'a, T>],
+    ) -> Vec<Result<Written, SideError>> {
+        match T::container(self, mailbox).await {
+            Ok(container) => self.apply_in(mailbox, &container, writes).await,
+            Err(error) => writes.iter().map(|_| Err(error.clone())).collect(),
+        }
     }
 }

@@ -4,19 +4,17 @@
 //!
 //! Invariant: see `folder_items`.
 
-use exsync_engine::SyncWindow;
 use exsync_graph::client::GraphRequest;
 use exsync_graph::wire::task::{GraphTask, new_task, task_patch};
 use exsync_graph::wire::{TASK_LINK_APPLICATION, WireError};
-use exsync_model::{ExchangeId, Task};
+use exsync_model::Task;
 use reqwest::Method;
 use serde_json::Value;
 use serde_json::json;
 
 use super::GraphConnector;
-use super::cursor::DeltaCursor;
 use super::folder_items::{FolderKind, ReadItem};
-use crate::exchange::{Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written};
+use crate::exchange::SideError;
 
 impl FolderKind for Task {
     const CURSOR: &'static str = "graph.todo.delta";
@@ -47,6 +45,17 @@ impl FolderKind for Task {
         task_patch(item, fields)
     }
 
+    async fn container(connector: &GraphConnector, mailbox: &str) -> Result<String, SideError> {
+        connector
+            .container_id(
+                mailbox,
+                Task::CONTAINERS,
+                connector.task_list.as_deref(),
+                is_default_list,
+            )
+            .await
+    }
+
     fn stamp(item_url: String, business_id: &str) -> GraphRequest {
         GraphRequest::new(
             Method::POST,
@@ -63,48 +72,4 @@ impl FolderKind for Task {
 
 fn is_default_list(list: &Value) -> bool {
     list["wellknownListName"].as_str() == Some("defaultList")
-}
-
-impl GraphConnector {
-    async fn task_list(&self, mailbox: &str) -> Result<String, SideError> {
-        self.container_id(
-            mailbox,
-            Task::CONTAINERS,
-            self.task_list.as_deref(),
-            is_default_list,
-        )
-        .await
-    }
-}
-
-impl ExchangeSide<Task> for GraphConnector {
-    fn cursor_name(&self) -> &'static str {
-        Task::CURSOR
-    }
-
-    fn cursor_after_writes(&self, cursor: &str, written: &[ExchangeId]) -> String {
-        DeltaCursor::with_written(cursor, written)
-    }
-
-    async fn collect<'a>(
-        &'a self,
-        mailbox: &'a str,
-        cursor: Option<&'a str>,
-        _window: &'a SyncWindow,
-        linked: &'a LinkedItems<'a, Task>,
-    ) -> Result<Collected<Task>, SideError> {
-        let list = self.task_list(mailbox).await?;
-        self.collect_in(mailbox, &list, cursor, linked).await
-    }
-
-    async fn apply<'a>(
-        &'a self,
-        mailbox: &'a str,
-        writes: &'a [ExchangeWrite<'a, Task>],
-    ) -> Vec<Result<Written, SideError>> {
-        match self.task_list(mailbox).await {
-            Ok(list) => self.apply_in(mailbox, &list, writes).await,
-            Err(error) => writes.iter().map(|_| Err(error.clone())).collect(),
-        }
-    }
 }

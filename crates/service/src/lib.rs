@@ -1,0 +1,16 @@
+//! exsync's daemon services: the [`StatusBoard`] the sync loop records into, the admin
+//! endpoint that exposes it (`/healthz`, `/readyz`, `/metrics`, `/status`) and the table
+//! `exsync status` prints.
+//!
+//! Invariant: the clock is always a parameter of the logic (only the HTTP handlers read
+//! `Utc::now()`), and the admin token never appears in logs, errors or Debug output.
+
+pub mod admin;
+pub mod metrics;
+pub mod status;
+pub mod table;
+
+pub use admin::{AdminError, Readiness, admin_router, serve, serve_listener};
+pub use metrics::render_metrics;
+pub use status::{MailboxStatus, RejectedCount, StatusBoard, StatusSnapshot, WrittenCount};
+pub use table::render_status_table;
