@@ -37,6 +37,10 @@ pub enum Command {
     /// Synchronise the business database with Exchange: one complete pass for every enabled
     /// user (or one), then exit; non-zero when any item failed (after syncing all others).
     Sync(SyncArgs),
+    /// The service: sync every enabled user's mailbox continuously (incremental passes every
+    /// `service.poll_interval`, a full pass every `service.full_pass_interval`) until Ctrl-C or
+    /// SIGTERM, with the admin endpoint on `admin.listen`.
+    Run,
     /// Serve the built-in Exchange emulator (Entra token endpoint, Microsoft Graph) with its
     /// sample organisation until stopped; prints one JSON line describing it on start.
     Emulator {

@@ -42,12 +42,24 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
     for (op, new_id) in plan.ops.iter().zip(&new_ids) {
         let write = match op {
             Op::CreateInExchange {
-                business_id, write, ..
+                business_id,
+                write,
+                replaces,
             } => Some(ExchangeWrite::Create {
                 business_id,
                 item: &write.item,
                 fields: &write.fields,
-                transaction_id: transaction_id(user.mailbox, kind, business_id),
+                // A re-creation (the item was deleted in Outlook) is a new create for Graph:
+                // its transaction id names the item it replaces, so Graph does not answer
+                // with the deleted one.
+                transaction_id: match replaces {
+                    None => transaction_id(user.mailbox, kind, business_id),
+                    Some(old) => transaction_id(
+                        user.mailbox,
+                        &format!("{kind}/replaces/{}", old.as_str()),
+                        business_id,
+                    ),
+                },
             }),
             Op::Update {
                 ids,
@@ -224,9 +236,15 @@ fn record<T: SyncKind>(
                 );
                 return;
             };
-            let change_key = written
-                .change_key
-                .or_else(|| change_keys.get(&exchange_id).cloned());
+            // After a write to Exchange only the key it returned is current (none: the next
+            // write goes without If-Match); otherwise the key the pass read or had stored.
+            let change_key = if op.writes_to(exsync_engine::Side::Exchange) {
+                written.change_key
+            } else {
+                written
+                    .change_key
+                    .or_else(|| change_keys.get(&exchange_id).cloned())
+            };
             match snapshot(base) {
                 Ok(snapshot) => {
                     commit.upsert_link(

@@ -94,6 +94,15 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         .await
         .map_err(|e| e.message)?;
     report.initial = collected.initial;
+    // Linked items this pass leaves out (unreadable on Exchange, or a malformed business row):
+    // the next round must read them again, even though the feed will not name them again.
+    let mut left_out: Vec<ExchangeId> = collected.rejected.iter().map(|r| r.id.clone()).collect();
+    left_out.extend(
+        links
+            .iter()
+            .filter(|l| business_rejected.contains(&l.business_id))
+            .map(|l| l.exchange_id.clone()),
+    );
     for unreadable in &collected.rejected {
         report.reject(
             format!("Exchange {}", unreadable.id),
@@ -149,9 +158,15 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     let applied = apply_plan(env.business, user, exchange, &plan, &change_keys, report).await;
     let mut commit = applied.commit;
     refresh_change_keys(&mut commit, mailbox, &links, &fresh_keys, &plan);
-    if applied.failed_writes == 0 {
-        let next_cursor = exchange.cursor_after_writes(&next_cursor, &applied.written);
+    if applied.failed_writes == 0 && plan.held.is_none() {
+        left_out.extend(applied.written.iter().cloned());
+        let next_cursor = exchange.cursor_after_writes(&next_cursor, &left_out);
         commit.set_cursor(mailbox, exchange.cursor_name(), next_cursor);
+    } else if let Some(old) = &cursor {
+        // Some write failed, or deletions are held: the next pass reads the same changes
+        // again, and also checks what this pass did write.
+        let kept = exchange.cursor_after_writes(old, &applied.written);
+        commit.set_cursor(mailbox, exchange.cursor_name(), kept);
     }
     env.state
         .commit(&commit)

@@ -28,7 +28,7 @@ pub async fn run(listen: SocketAddr, seed: Option<&Path>) -> anyhow::Result<Outc
     .with_context(|| format!("cannot start the emulator on {listen}"))?;
     // Watch for the stop signals before announcing readiness: a caller may send SIGTERM as
     // soon as it has read the JSON line.
-    let stop = stop_signal()?;
+    let stop = super::signals::stop_signal()?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", emulator.describe().to_json_line())?;
     stdout.flush()?;
@@ -36,25 +36,4 @@ pub async fn run(listen: SocketAddr, seed: Option<&Path>) -> anyhow::Result<Outc
     stop.await?;
     emulator.stop().await;
     Ok(Outcome::Success)
-}
-
-/// A future that completes on Ctrl-C or SIGTERM; the handlers are installed when it is made.
-#[cfg(unix)]
-fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = anyhow::Result<()>>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch Ctrl-C")?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
-        Ok(())
-    })
-}
-
-/// A future that completes on Ctrl-C.
-#[cfg(not(unix))]
-fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = anyhow::Result<()>>> {
-    Ok(async { tokio::signal::ctrl_c().await.context("cannot watch Ctrl-C") })
 }

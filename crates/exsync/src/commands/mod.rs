@@ -2,7 +2,10 @@
 
 mod business;
 mod config;
+mod connect;
 mod emulator;
+mod run;
+mod signals;
 mod sync;
 
 use std::process::ExitCode;
@@ -50,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Command::Emulator { listen, seed } => emulator::run(listen, seed.as_deref()).await,
         Command::Sync(args) => sync::run(&load_config(cli.config.as_deref())?, &args).await,
+        Command::Run => run::run(&load_config(cli.config.as_deref())?).await,
     }
 }
 

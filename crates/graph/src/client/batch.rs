@@ -151,12 +151,10 @@ fn inner_request(index: usize, request: &GraphRequest, base_url: &str) -> Value 
     if let Some(etag) = &request.if_match {
         headers.insert("If-Match".into(), Value::String(etag.clone()));
     }
-    let mut prefer = vec![
-        "IdType=\"ImmutableId\"".to_owned(),
-        "outlook.timezone=\"UTC\"".to_owned(),
-    ];
-    prefer.extend(request.prefer.iter().cloned());
-    headers.insert("Prefer".into(), Value::String(prefer.join(", ")));
+    headers.insert(
+        "Prefer".into(),
+        Value::String(super::prefer_header(&request.prefer)),
+    );
     let mut object = json!({
         "id": index.to_string(),
         "method": request.method.as_str(),
@@ -171,4 +169,25 @@ fn inner_request(index: usize, request: &GraphRequest, base_url: &str) -> Value 
     }
     object["headers"] = Value::Object(headers);
     object
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inner_requests_carry_the_same_preferences_as_outer_ones() {
+        let request = GraphRequest::get("/users/x/events/1", "read").prefer("odata.maxpagesize=5");
+        let inner = inner_request(3, &request, "https://graph.example/v1.0");
+        let prefer = inner["headers"]["Prefer"]
+            .as_str()
+            .expect("a Prefer header");
+        assert_eq!(prefer, super::super::prefer_header(&request.prefer));
+        assert!(
+            prefer.contains("outlook.body-content-type=\"text\""),
+            "{prefer}"
+        );
+        assert!(prefer.contains("IdType=\"ImmutableId\""), "{prefer}");
+        assert_eq!(inner["id"], "3");
+    }
 }

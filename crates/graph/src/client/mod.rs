@@ -251,8 +251,10 @@ impl GraphClient {
             if request.url != "/$batch" {
                 self.pace(mailbox, 1).await;
             }
+            // An auth failure is final and already says what to do: no retry, no transport error.
+            let token = self.tokens.bearer().await?;
             let permit = slots.acquire().await;
-            let outcome = self.send_once(request).await;
+            let outcome = self.send_once(request, &token).await;
             drop(permit);
             let (status, headers, body) = match outcome {
                 Ok(answer) => answer,
@@ -309,8 +311,8 @@ impl GraphClient {
     async fn send_once(
         &self,
         request: &GraphRequest,
+        token: &SecretString,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, Value), String> {
-        let token = self.tokens.bearer().await.map_err(|e| e.to_string())?;
         let mut builder = self
             .http
             .request(request.method.clone(), self.absolute(&request.url))
@@ -384,7 +386,9 @@ fn is_mailbox_missing(code: &str) -> bool {
     .any(|c| c.eq_ignore_ascii_case(code))
 }
 
-fn prefer_header(extra: &[String]) -> String {
+/// The `Prefer` header of every Graph request, outer or inside a `$batch`: immutable ids,
+/// times in UTC, bodies as text (so an item reads back as it was written), plus `extra`.
+pub(crate) fn prefer_header(extra: &[String]) -> String {
     let mut values = vec![
         "IdType=\"ImmutableId\"".to_owned(),
         "outlook.timezone=\"UTC\"".to_owned(),

@@ -134,7 +134,11 @@ impl GraphConnector {
         for (id, item) in linked {
             let unseen = !seen.contains(id.as_str());
             if item.base.series.is_some() {
-                if self.full_pass || initial || series_removed {
+                if self.full_pass
+                    || initial
+                    || series_removed
+                    || (unseen && unconfirmed.contains(id.as_str()))
+                {
                     touched.masters.insert(id.as_str().to_owned());
                 }
             } else if removed.contains(id.as_str())
@@ -336,9 +340,18 @@ fn confirmed_by_delta(
 /// partial entries; those are fetched in full instead).
 fn complete_single(event: &GraphEvent) -> Option<ExchangeItem<Appointment>> {
     let raw = event.raw();
-    let complete = ["subject", "start", "end", "isAllDay", "body", "showAs"]
-        .iter()
-        .all(|key| raw.get(key).is_some());
+    let complete = [
+        "subject",
+        "start",
+        "end",
+        "isAllDay",
+        "body",
+        "showAs",
+        "originalStartTimeZone",
+        "originalEndTimeZone",
+    ]
+    .iter()
+    .all(|key| raw.get(key).is_some());
     if !complete {
         return None;
     }

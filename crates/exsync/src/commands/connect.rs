@@ -1,0 +1,125 @@
+//! What `sync` and `run` share: the business database, the state store, the rules and the
+//! Graph connector for the configured Exchange, opened once.
+//!
+//! With `exchange.kind = "emulator"` (the embedded default) the connector talks to an
+//! in-process emulator with one mailbox per enabled user. That emulator keeps nothing after the
+//! process ends, so the sync state is kept in memory too: a state store that remembered items
+//! of a vanished emulator would see them all as deleted in Exchange.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use exsync_business::BusinessDb;
+use exsync_config::{Config, ExchangeTarget};
+use exsync_emulator::{Emulator, EmulatorHandle, Mailbox, Organisation};
+use exsync_engine::Rules;
+use exsync_graph::auth::{Credential, TokenProvider};
+use exsync_graph::client::{GraphClient, GraphTokens};
+use exsync_model::TimeZoneName;
+use exsync_runtime::graph::GraphConnector;
+use exsync_runtime::rules_from_config;
+use exsync_store::StateStore;
+
+/// Everything a sync needs, open.
+pub struct Connected {
+    /// The business database.
+    pub business: BusinessDb,
+    /// The sync state.
+    pub state: StateStore,
+    /// The rules of the configuration.
+    pub rules: Rules,
+    /// The Graph connector (full passes; `.full_pass(false)` for incremental ones).
+    pub connector: GraphConnector,
+    /// The in-process emulator, when `exchange.kind = "emulator"`; kept alive with the rest.
+    pub _emulator: Option<EmulatorHandle>,
+}
+
+impl Connected {
+    /// Opens what `config` names; `read_only` for plan-only runs.
+    pub async fn open(config: &Config, read_only: bool) -> anyhow::Result<Connected> {
+        let business_url = config.database.url.expose_secret().to_owned();
+        let business = BusinessDb::connect(&business_url)
+            .await
+            .context("cannot open the business database")?;
+        let rules =
+            rules_from_config(config).context("the sync rules of the configuration are invalid")?;
+        let zone = TimeZoneName::new(&config.sync.time_zone).context("sync.time_zone")?;
+        let (client, state, emulator) = match &config.exchange.target {
+            ExchangeTarget::Online(online) => {
+                let provider =
+                    TokenProvider::from_config(online).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let client = GraphClient::new(
+                    &online.graph_url,
+                    Arc::new(GraphTokens::new(Arc::new(provider))),
+                );
+                let state = StateStore::connect(config.database.state_url().expose_secret())
+                    .await
+                    .context("cannot open the sync state store")?;
+                (client, state, None)
+            }
+            ExchangeTarget::Emulator => {
+                let emulator = start_emulator_for(&business).await?;
+                println!(
+                    "exchange.kind = \"emulator\": syncing with a built-in Exchange emulator serving one \
+                     mailbox per enabled user; it keeps nothing after this process, so neither does the sync state."
+                );
+                let provider = TokenProvider::new(
+                    emulator.token_url(),
+                    emulator.client_id(),
+                    Credential::Secret(emulator.client_secret().into()),
+                );
+                let client = GraphClient::new(
+                    emulator.graph_url(),
+                    Arc::new(GraphTokens::new(Arc::new(provider))),
+                );
+                let state = StateStore::connect("sqlite::memory:")
+                    .await
+                    .context("cannot open an in-memory sync state store")?;
+                (client, state, Some(emulator))
+            }
+            ExchangeTarget::Server(_) => bail!(
+                "exchange.kind = \"server\" (Exchange Server through EWS) cannot be synced by this version yet; \
+                 use exchange.kind = \"online\" (Microsoft Graph) or \"emulator\""
+            ),
+        };
+        let connector = GraphConnector::new(
+            Arc::new(client),
+            zone,
+            config.sync.task_list.clone(),
+            config.sync.contact_folder.clone(),
+        )
+        .read_only(read_only);
+        Ok(Connected {
+            business,
+            state,
+            rules,
+            connector,
+            _emulator: emulator,
+        })
+    }
+}
+
+/// An in-process emulator whose tenant has a mailbox for every enabled user with a mailbox
+/// address (and the sample mailboxes besides).
+async fn start_emulator_for(business: &BusinessDb) -> anyhow::Result<EmulatorHandle> {
+    let users = business
+        .list_users()
+        .await
+        .context("cannot read the users of the business database")?;
+    let mut organisation = Organisation::sample();
+    if let Some(tenant) = organisation.tenants.first_mut() {
+        for user in users.iter().filter(|u| u.enabled) {
+            let Some(address) = user.mailbox.as_deref() else {
+                continue;
+            };
+            if tenant.mailbox(address).is_none() {
+                tenant
+                    .mailboxes
+                    .push(Mailbox::new(address, &user.display_name));
+            }
+        }
+    }
+    Emulator::start_with("127.0.0.1:0".parse()?, organisation)
+        .await
+        .context("cannot start the built-in Exchange emulator")
+}
