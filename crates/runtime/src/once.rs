@@ -26,6 +26,8 @@ pub struct OnceOptions {
     pub dry_run: bool,
     /// Mailboxes synced at the same time (each with at most 4 Graph requests in flight).
     pub concurrent_mailboxes: usize,
+    /// Who holds the mailbox leases this run takes (unique per process).
+    pub holder: String,
 }
 
 impl Default for OnceOptions {
@@ -34,6 +36,7 @@ impl Default for OnceOptions {
             user: None,
             dry_run: false,
             concurrent_mailboxes: 4,
+            holder: format!("exsync-{}", std::process::id()),
         }
     }
 }
@@ -115,7 +118,13 @@ where
     }
     let env = &env;
     let mut per_user: Vec<(usize, Vec<KindReport>)> = stream::iter(jobs.into_iter().enumerate())
-        .map(|(index, who)| async move { (index, sync_user(env, rules, who, exchange).await) })
+        .map(|(index, who)| async move {
+            let lease = Lease {
+                holder: &options.holder,
+                now,
+            };
+            (index, sync_user(env, rules, who, exchange, lease).await)
+        })
         .buffer_unordered(options.concurrent_mailboxes.max(1))
         .collect()
         .await;
@@ -126,8 +135,52 @@ where
     Ok(outcome)
 }
 
-/// Every kind of one user's mailbox, one after another.
+/// One user's mailbox under its lease: skipped (and reported) while another process holds it.
 async fn sync_user<X>(
+    env: &PassEnv<'_>,
+    rules: &Rules,
+    who: MailboxUser<'_>,
+    exchange: &X,
+    lease: Lease<'_>,
+) -> Vec<KindReport>
+where
+    X: ExchangeSide<Appointment> + ExchangeSide<Task> + ExchangeSide<Contact>,
+{
+    let resource = format!("mailbox:{}", who.mailbox.to_ascii_lowercase());
+    let taken = env
+        .state
+        .try_acquire_lease(&resource, lease.holder, LEASE_TIME, lease.now)
+        .await;
+    if !matches!(taken, Ok(true)) {
+        let mut report = KindReport::new(who.login, who.mailbox, ItemKind::Appointment);
+        report.failure = Some(match taken {
+            Err(error) => format!("cannot take the mailbox's lease in the sync state: {error}"),
+            _ => "another exsync process is syncing this mailbox right now (it holds the \
+                  mailbox's lease); this run left it alone"
+                .to_owned(),
+        });
+        return vec![report];
+    }
+    let reports = sync_kinds(env, rules, who, exchange).await;
+    if let Err(error) = env.state.release_lease(&resource, lease.holder).await {
+        tracing::warn!(mailbox = who.mailbox, %error, "could not release the mailbox lease");
+    }
+    reports
+}
+
+/// How long a mailbox's lease lasts: longer than any pass; a crashed holder's mailboxes are
+/// free again after it.
+const LEASE_TIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The lease a run takes on each mailbox, so that two processes never sync one mailbox at once.
+#[derive(Debug, Clone, Copy)]
+struct Lease<'a> {
+    holder: &'a str,
+    now: DateTime<Utc>,
+}
+
+/// Every kind of one user's mailbox, one after another.
+async fn sync_kinds<X>(
     env: &PassEnv<'_>,
     rules: &Rules,
     who: MailboxUser<'_>,

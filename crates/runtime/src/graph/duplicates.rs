@@ -6,8 +6,8 @@
 //!
 //! Invariant: only an unlinked item is ever picked, only when it carries a business id that
 //! another item also carries (linked to it, or unlinked with a smaller id), and only when its
-//! content equals that item's (the linked item's current state, else its base) — a copy the
-//! user has since edited differs and is left alone.
+//! content equals that item's current state in the same round — a copy the user has since
+//! edited differs, and one made beside an unchanged or deleted original is not considered.
 
 use std::collections::HashMap;
 
@@ -40,7 +40,13 @@ pub(crate) fn retried_copies<T: Clone + PartialEq + Align>(
             continue;
         };
         let original: &T = match linked_by_business.get(stamp) {
-            Some((linked_id, base)) => by_id.get(linked_id).map_or(*base, |now| &now.item),
+            // Only while the linked original is in this round too: a retried create puts both
+            // copies in the same round. A stamped item beside an original that did not change
+            // (or was deleted) is a copy the user made, and is left alone.
+            Some((linked_id, _base)) => match by_id.get(linked_id) {
+                Some(now) => &now.item,
+                None => continue,
+            },
             None => match first_unlinked.get(stamp) {
                 Some(first) => &first.item,
                 None => {
@@ -86,8 +92,16 @@ mod tests {
                 base: &base,
             },
         )]);
-        let present = [item("B", "7", "call"), item("C", "7", "call back")];
+        let present = [
+            item("A", "7", "call"),
+            item("B", "7", "call"),
+            item("C", "7", "call back"),
+        ];
         assert_eq!(retried_copies(&present, &linked), [ExchangeId::from("B")]);
+        // Without the original in the round (unchanged, or deleted), a stamped item is a
+        // copy the user made: left alone.
+        let present = [item("B", "7", "call")];
+        assert!(retried_copies(&present, &linked).is_empty());
     }
 
     #[test]

@@ -201,3 +201,60 @@ async fn an_expired_secret_is_reported_with_the_fix_and_without_the_secret() {
         "nothing was written or deleted"
     );
 }
+
+#[tokio::test]
+async fn a_mailbox_another_process_is_syncing_is_left_alone_and_reported() {
+    let world = World::new().await;
+    seed_both_sides(&world).await;
+    let resource = format!("mailbox:{}", world.mailbox(0));
+    let other = "exsync-other-host-4711";
+    assert!(
+        world
+            .state
+            .try_acquire_lease(
+                &resource,
+                other,
+                std::time::Duration::from_secs(600),
+                world.now
+            )
+            .await
+            .expect("lease")
+    );
+    let outcome = world.sync_allowing_failures().await;
+    let mine: Vec<_> = outcome
+        .reports
+        .iter()
+        .filter(|r| r.mailbox == world.mailbox(0))
+        .collect();
+    assert_eq!(mine.len(), 1, "{}", describe(&outcome));
+    assert!(
+        mine[0]
+            .failure
+            .as_deref()
+            .is_some_and(|f| f.contains("another exsync process")),
+        "{}",
+        describe(&outcome)
+    );
+    assert_eq!(
+        counts(&world).await,
+        (1, 3),
+        "nothing was written in that mailbox"
+    );
+    assert!(
+        outcome
+            .reports
+            .iter()
+            .any(|r| r.mailbox == world.mailbox(1) && r.failure.is_none()),
+        "the other mailboxes were synced"
+    );
+    // Once the other process lets go, the mailbox is synced.
+    assert!(
+        world
+            .state
+            .release_lease(&resource, other)
+            .await
+            .expect("released")
+    );
+    world.sync().await;
+    assert_eq!(counts(&world).await, (4, 4));
+}
