@@ -473,3 +473,61 @@ fn sync_once_names_an_unknown_user() {
         stderr(&sync)
     );
 }
+
+#[test]
+fn a_dry_run_plans_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = prepared_database(dir.path(), "exsync.db");
+    std::fs::write(dir.path().join("next.ics"), NEXT_YEAR).expect("ics written");
+    let import = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "import-ics",
+            "--user",
+            "eva",
+            "next.ics",
+        ],
+    );
+    assert!(import.status.success(), "{}", stderr(&import));
+    let sync = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["sync", "--once", "--dry-run"])
+        .current_dir(dir.path())
+        .env_remove("EXSYNC_CONFIG")
+        .env("EXSYNC_DATABASE_URL", &url)
+        .output()
+        .expect("exsync runs");
+    let out = stdout(&sync);
+    assert!(out.contains("Dry run: nothing was written"), "{out}");
+    let appointments = out
+        .lines()
+        .find(|l| l.starts_with("eva") && l.contains("appointment"))
+        .expect("an appointment line");
+    assert!(
+        appointments.contains("Exchange +2 ~0 -0"),
+        "what a run would write: {out}"
+    );
+    // Nothing was written: each run serves a fresh emulator, but the business side shows it.
+    let export = exsync(
+        dir.path(),
+        &[
+            "business",
+            "--database",
+            &url,
+            "export-ics",
+            "--user",
+            "eva",
+        ],
+    );
+    assert!(
+        stdout(&export).contains("Budget review"),
+        "the business data is untouched"
+    );
+    assert!(
+        out.contains("\"Company addresses\" does not exist in mailbox eva@example.com yet"),
+        "the dry run does not create the contact folder: {out}"
+    );
+    assert!(out.contains("Graph requests:"), "{out}");
+}

@@ -193,7 +193,7 @@ fn new_business_id<T>(op: &Op<T>) -> Option<BusinessId> {
     }
 }
 
-fn count<T>(report: &mut KindReport, op: &Op<T>) {
+pub(crate) fn count<T>(report: &mut KindReport, op: &Op<T>) {
     match op {
         Op::CreateInExchange { .. } => report.exchange.created += 1,
         Op::CreateInBusiness { .. } => report.business.created += 1,

@@ -147,6 +147,10 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         report.held = Some(held.message.clone());
     }
     if env.dry_run {
+        // The counts say what a run would write.
+        for op in &plan.ops {
+            crate::apply::count(report, op);
+        }
         return Ok(plan);
     }
     let fresh_keys = gathered.change_keys;

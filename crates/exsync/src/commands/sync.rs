@@ -48,7 +48,7 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
 
 fn print_outcome(outcome: &OnceOutcome, dry_run: bool) {
     if dry_run {
-        println!("Dry run: nothing was written. The plan:");
+        println!("Dry run: nothing was written; the counts are what a run would write.");
     }
     println!(
         "{:<16} {:<32} {:<12} {:<23} {:<23} rejected",

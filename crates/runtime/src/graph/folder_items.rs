@@ -371,6 +371,15 @@ impl GraphConnector {
         }
         let id = match (found, name) {
             (Some(id), _) => id,
+            (None, Some(name)) if self.read_only => {
+                return Err(SideError {
+                    message: format!(
+                        "{name:?} does not exist in mailbox {mailbox} yet; a run that is not a dry \
+                         run creates it"
+                    ),
+                    mailbox_wide: false,
+                });
+            }
             (None, Some(name)) => {
                 let request = GraphRequest::new(Method::POST, url, "create a folder")
                     .json(serde_json::json!({ "displayName": name }));
