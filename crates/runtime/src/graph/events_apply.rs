@@ -14,7 +14,7 @@ use exsync_graph::client::{GraphError, GraphRequest, GraphResponse};
 use exsync_graph::delta::{escape_path, escape_query, user_path};
 use exsync_graph::wire::event::{GraphEvent, event_patch, new_event};
 use exsync_graph::wire::series::{OccurrenceWrite, occurrence_writes};
-use exsync_model::{Appointment, ExchangeId};
+use exsync_model::{Appointment, ExchangeId, When};
 use reqwest::Method;
 
 use super::unsent::only_sent;
@@ -65,10 +65,10 @@ impl GraphConnector {
                 (_, Ok(response)) => Ok(written(write, &response)),
             };
             let mut outcome = outcome;
-            if let (Ok(done), Some(desired)) = (&mut outcome, series_to_finish(write)) {
+            if let (Ok(done), Some((desired, whole))) = (&mut outcome, series_to_finish(write)) {
                 let id = done.id.clone().or_else(|| existing_id(write).cloned());
                 if let Some(id) = id {
-                    second_step.push((index, id, desired));
+                    second_step.push((index, id, desired, whole));
                 }
                 // Writing the occurrences changes the master's change key again: the one the
                 // master write returned is stale, and the next read brings the current one.
@@ -155,7 +155,7 @@ impl GraphConnector {
     async fn finish_occurrences(
         &self,
         mailbox: &str,
-        series: &[(usize, ExchangeId, &Appointment)],
+        series: &[(usize, ExchangeId, &Appointment, bool)],
     ) -> Vec<(usize, SideError)> {
         let mut failures = Vec::new();
         if series.is_empty() {
@@ -163,12 +163,12 @@ impl GraphConnector {
         }
         let reads: Vec<GraphRequest> = series
             .iter()
-            .map(|(_, id, desired)| instances_request(mailbox, id, desired))
+            .map(|(_, id, desired, whole)| instances_request(mailbox, id, desired, *whole))
             .collect();
         let answers = self.client.batch(mailbox, &reads).await;
         let mut writes = Vec::new();
         let mut owner = Vec::new();
-        for ((index, _, desired), answer) in series.iter().zip(answers) {
+        for ((index, _, desired, _), answer) in series.iter().zip(answers) {
             let instances = match answer {
                 Ok(first) => self.all_pages(mailbox, first.body).await,
                 Err(error) => Err(side_error(&error)),
@@ -234,13 +234,31 @@ impl GraphConnector {
 }
 
 /// GET the instances of series `id` around the occurrences `desired` overrides or cancels.
-fn instances_request(mailbox: &str, id: &ExchangeId, desired: &Appointment) -> GraphRequest {
-    let keys: BTreeSet<NaiveDateTime> = desired
+/// How far ahead of a series' start an update checks its instances.
+const WHOLE_SERIES_DAYS: i64 = 2 * 366;
+
+/// GET the instances of series `id`: around the occurrences `desired` overrides or cancels,
+/// or (`whole`) from the series' start over the next two years.
+fn instances_request(
+    mailbox: &str,
+    id: &ExchangeId,
+    desired: &Appointment,
+    whole: bool,
+) -> GraphRequest {
+    let mut keys: BTreeSet<NaiveDateTime> = desired
         .series
         .iter()
         .flat_map(|s| s.modified.keys().chain(s.cancelled.iter()))
         .copied()
         .collect();
+    if whole {
+        let first = match &desired.when {
+            When::Timed { start, .. } => start.local,
+            When::AllDay { start, .. } => start.and_time(chrono::NaiveTime::MIN),
+        };
+        keys.insert(first);
+        keys.insert(first + Duration::days(WHOLE_SERIES_DAYS));
+    }
     let first = keys.first().copied().unwrap_or_default();
     let last = keys.last().copied().unwrap_or_default();
     // Keys are wall-clock times; a day of margin either side covers every zone offset.
@@ -277,14 +295,22 @@ fn occurrence_request(mailbox: &str, write: &OccurrenceWrite) -> GraphRequest {
 }
 
 /// The series whose occurrences must be written after `write` succeeded.
-fn series_to_finish<'a>(write: &'a ExchangeWrite<'_, Appointment>) -> Option<&'a Appointment> {
-    let item = match write {
-        ExchangeWrite::Create { item, .. } => *item,
-        ExchangeWrite::Update { write, .. } if write.fields.contains(&"series") => &write.item,
-        _ => return None,
-    };
-    let series = item.series.as_ref()?;
-    (!series.modified.is_empty() || !series.cancelled.is_empty()).then_some(item)
+/// The series whose occurrences must be written after `write` succeeded, and whether all its
+/// instances must be checked: after a series update an exception the business application
+/// removed must be reset too, wherever it is; a new series only has the overrides it names.
+fn series_to_finish<'a>(
+    write: &'a ExchangeWrite<'_, Appointment>,
+) -> Option<(&'a Appointment, bool)> {
+    match write {
+        ExchangeWrite::Create { item, .. } => {
+            let series = item.series.as_ref()?;
+            (!series.modified.is_empty() || !series.cancelled.is_empty()).then_some((*item, false))
+        }
+        ExchangeWrite::Update { write, .. } if write.fields.contains(&"series") => {
+            write.item.series.as_ref().map(|_| (&write.item, true))
+        }
+        _ => None,
+    }
 }
 
 fn existing_id<'a>(write: &'a ExchangeWrite<'_, Appointment>) -> Option<&'a ExchangeId> {

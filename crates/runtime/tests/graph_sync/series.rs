@@ -346,3 +346,65 @@ async fn incremental_passes_read_only_what_the_delta_names_and_full_passes_find_
         Some("Auditorium")
     );
 }
+
+#[tokio::test]
+async fn an_exception_removed_in_the_business_application_is_reset_in_outlook() {
+    let world = World::new().await;
+    let id = BusinessId::from("S-4");
+    let mut item = jour_fixe();
+    world
+        .business
+        .upsert_appointment(world.login(2), &id, &item, Origin::Business)
+        .await
+        .expect("written");
+    world.sync().await;
+    // The business application moves the 15 March occurrence back. (Restoring a cancelled
+    // occurrence cannot be expressed through Graph: an occurrence once deleted stays deleted.)
+    if let Some(series) = item.series.as_mut() {
+        series.modified.clear();
+    }
+    world
+        .business
+        .upsert_appointment(world.login(2), &id, &item, Origin::Business)
+        .await
+        .expect("written");
+    let outcome = world.sync().await;
+    assert_eq!(
+        total(&outcome, |r| r.exchange.updated),
+        1,
+        "{}",
+        describe(&outcome)
+    );
+    let mailbox = world.mailbox(2);
+    let master_id = world
+        .outlook
+        .events_titled(mailbox, "Jour fixe")
+        .await
+        .remove(0)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let starts = starts(&instances(&world, mailbox, &master_id).await);
+    assert!(
+        starts.contains(&"2027-03-15T08:00".to_owned()),
+        "{starts:?}"
+    );
+    assert!(
+        !starts.contains(&"2027-03-15T10:00".to_owned()),
+        "{starts:?}"
+    );
+    let settled = world.sync().await;
+    assert!(
+        quiet(&settled),
+        "the business version stays:\n{}",
+        describe(&settled)
+    );
+    let stored = world
+        .business
+        .get_appointment(&id)
+        .await
+        .expect("read")
+        .expect("there")
+        .item;
+    assert_eq!(stored, item);
+}
