@@ -24,6 +24,8 @@ pub struct Applied {
     pub failed_writes: usize,
     /// Exchange items created or updated.
     pub written: Vec<ExchangeId>,
+    /// Exchange items whose write failed (e.g. 412: changed meanwhile): read them again.
+    pub failed: Vec<ExchangeId>,
 }
 
 /// Applies `plan` and returns what to commit.
@@ -93,12 +95,14 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
     let mut commit = PassCommit::new();
     let mut failed_writes = 0;
     let mut written_ids = Vec::new();
+    let mut failed_ids = Vec::new();
     for ((op, write_index), new_id) in plan.ops.iter().zip(write_of_op).zip(new_ids) {
         let written = match write_index.map(|i| results.get(i)) {
             None => Written::default(),
             Some(Some(Ok(written))) => written.clone(),
             Some(Some(Err(error))) => {
                 failed_writes += 1;
+                failed_ids.extend(op.ids().exchange);
                 report.reject(
                     op.ids().to_string(),
                     format!("writing to Exchange: {error}"),
@@ -143,6 +147,7 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
         commit,
         failed_writes,
         written: written_ids,
+        failed: failed_ids,
     }
 }
 

@@ -169,7 +169,9 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     } else if let Some(old) = &cursor {
         // Some write failed, or deletions are held: the next pass reads the same changes
         // again, and also checks what this pass did write.
-        let kept = exchange.cursor_after_writes(old, &applied.written);
+        let mut check = applied.written.clone();
+        check.extend(applied.failed.iter().cloned());
+        let kept = exchange.cursor_after_writes(old, &check);
         commit.set_cursor(mailbox, exchange.cursor_name(), kept);
     }
     env.state

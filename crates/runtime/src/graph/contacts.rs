@@ -33,6 +33,7 @@ impl FolderKind for Contact {
     fn read(raw: &Value) -> Result<ReadItem<Self>, WireError> {
         let contact = GraphContact::parse(raw)?;
         Ok(ReadItem {
+            change_key: super::folder_items::version_of(raw),
             item: contact.to_contact()?,
             id: contact.id,
             business_id: contact.business_id,

@@ -30,6 +30,8 @@ use exsync_engine::SyncWindow;
 /// One Graph item read: its id, stamp, last change and model item.
 pub(crate) struct ReadItem<T> {
     pub(crate) id: String,
+    /// The version: `changeKey`, else the tag inside `@odata.etag` (To Do has no change key).
+    pub(crate) change_key: Option<String>,
     pub(crate) business_id: Option<String>,
     pub(crate) modified: Option<chrono::DateTime<chrono::Utc>>,
     pub(crate) item: T,
@@ -270,16 +272,20 @@ impl GraphConnector {
                 } => T::create_body(&only_sent(*item, fields), business_id.as_str()).map(|body| {
                     GraphRequest::new(Method::POST, base.clone(), "create an item").json(body)
                 }),
-                ExchangeWrite::Update { id, write, .. } => {
-                    T::patch_body(&write.item, &write.fields).map(|body| {
-                        GraphRequest::new(
-                            Method::PATCH,
-                            format!("{base}/{}", escape_path(id.as_str())),
-                            "update an item",
-                        )
-                        .json(body)
-                    })
-                }
+                ExchangeWrite::Update {
+                    id,
+                    write,
+                    change_key,
+                    ..
+                } => T::patch_body(&write.item, &write.fields).map(|body| {
+                    GraphRequest::new(
+                        Method::PATCH,
+                        format!("{base}/{}", escape_path(id.as_str())),
+                        "update an item",
+                    )
+                    .json(body)
+                    .if_match(super::etag_of(*change_key))
+                }),
                 ExchangeWrite::Delete { id } => Ok(GraphRequest::new(
                     Method::DELETE,
                     format!("{base}/{}", escape_path(id.as_str())),
@@ -313,11 +319,11 @@ impl GraphConnector {
                 (_, Err(error)) => Err(side_error(&error)),
                 (ExchangeWrite::Create { .. }, Ok(response)) => Ok(Written {
                     id: response.body["id"].as_str().map(ExchangeId::from),
-                    change_key: response.body["changeKey"].as_str().map(str::to_owned),
+                    change_key: version_of(&response.body),
                 }),
                 (_, Ok(response)) => Ok(Written {
                     id: None,
-                    change_key: response.body["changeKey"].as_str().map(str::to_owned),
+                    change_key: version_of(&response.body),
                 }),
             });
         }
@@ -413,10 +419,20 @@ impl GraphConnector {
     }
 }
 
+/// An item's version: `changeKey` (contacts), else the tag inside `@odata.etag` (To Do tasks,
+/// `W/"tag"`), so that a later PATCH can send it as `If-Match`.
+pub(crate) fn version_of(body: &Value) -> Option<String> {
+    if let Some(key) = body["changeKey"].as_str() {
+        return Some(key.to_owned());
+    }
+    let etag = body["@odata.etag"].as_str()?;
+    Some(etag.trim_start_matches("W/").trim_matches('"').to_owned())
+}
+
 fn exchange_item<T>(read: ReadItem<T>) -> ExchangeItem<T> {
     ExchangeItem {
         id: ExchangeId::from(read.id),
-        change_key: None,
+        change_key: read.change_key,
         business_id: read.business_id.map(BusinessId::from),
         item: read.item,
         modified: read.modified,

@@ -30,6 +30,7 @@ impl FolderKind for Task {
     fn read(raw: &Value) -> Result<ReadItem<Self>, WireError> {
         let task = GraphTask::parse(raw)?;
         Ok(ReadItem {
+            change_key: super::folder_items::version_of(raw),
             item: task.to_task()?,
             id: task.id,
             business_id: task.business_id,

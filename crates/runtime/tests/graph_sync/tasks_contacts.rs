@@ -259,3 +259,62 @@ async fn company_contacts_are_exported_to_every_mailbox_and_kept_equal() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_task_changed_in_outlook_meanwhile_is_not_overwritten_blindly() {
+    let world = World::new().await;
+    let id = BusinessId::from("T-9");
+    let mut task = Task::new("Prepare the audit");
+    world
+        .business
+        .upsert_task(world.login(0), &id, &task, Origin::Business)
+        .await
+        .expect("written");
+    world.sync().await;
+    world.sync().await; // reads the new task back from the delta feed: settled
+    // The version exsync knows is out of date (an Outlook edit it has not read yet).
+    let links = world
+        .state
+        .links(world.mailbox(0), exsync_model::ItemKind::Task)
+        .await
+        .expect("links");
+    let stale: Vec<exsync_store::LinkUpsert> = links
+        .into_iter()
+        .map(|link| exsync_store::LinkUpsert {
+            mailbox: link.mailbox,
+            kind: link.kind,
+            business_id: link.business_id,
+            exchange_id: link.exchange_id,
+            exchange_change_key: Some("stale".into()),
+            base: link.base,
+        })
+        .collect();
+    world.state.upsert_links(&stale).await.expect("stored");
+    task.status = TaskStatus::InProgress;
+    world
+        .business
+        .upsert_task(world.login(0), &id, &task, Origin::Business)
+        .await
+        .expect("written");
+    let refused = world.sync_allowing_failures().await;
+    assert!(
+        refused
+            .reports
+            .iter()
+            .flat_map(|r| &r.rejected)
+            .any(|r| r.reason.contains("412")),
+        "the write with the old version is refused:\n{}",
+        describe(&refused)
+    );
+    let merged = world.sync().await;
+    assert_eq!(
+        total(&merged, |r| r.exchange.updated),
+        1,
+        "{}",
+        describe(&merged)
+    );
+    let tasks = todo_tasks(&world, world.mailbox(0)).await;
+    assert_eq!(tasks[0]["status"], "inProgress");
+    let settled = world.sync().await;
+    assert!(quiet(&settled), "{}", describe(&settled));
+}
