@@ -38,7 +38,11 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
     report: &mut KindReport,
 ) -> Applied {
     let kind = T::KIND.as_str();
-    let new_ids: Vec<Option<BusinessId>> = plan.ops.iter().map(new_business_id).collect();
+    let new_ids: Vec<Option<BusinessId>> = plan
+        .ops
+        .iter()
+        .map(|op| new_business_id(op, user.mailbox, kind))
+        .collect();
     let mut writes = Vec::new();
     let mut write_of_op: Vec<Option<usize>> = Vec::with_capacity(plan.ops.len());
     for (op, new_id) in plan.ops.iter().zip(&new_ids) {
@@ -187,13 +191,25 @@ async fn apply_business<T: SyncKind>(
 
 /// The id a record created in the business database gets: the one it replaces, else a new
 /// UUID. Chosen before any write, so the Exchange item can be stamped with it first.
-fn new_business_id<T>(op: &Op<T>) -> Option<BusinessId> {
+///
+/// A new id is derived from the mailbox, the kind and the Exchange id (GUID-shaped), so a
+/// retried import (the business write failed after the stamp) gets the same id and the same
+/// stamp, never a second record or a second stamp.
+fn new_business_id<T>(op: &Op<T>, mailbox: &str, kind: &str) -> Option<BusinessId> {
     match op {
-        Op::CreateInBusiness { replaces, .. } => Some(
-            replaces
-                .clone()
-                .unwrap_or_else(|| BusinessId::from(uuid::Uuid::new_v4().to_string())),
-        ),
+        Op::CreateInBusiness {
+            replaces,
+            exchange_id,
+            ..
+        } => Some(replaces.clone().unwrap_or_else(|| {
+            let text = format!(
+                "{}\u{1f}{kind}\u{1f}{}",
+                mailbox.to_ascii_lowercase(),
+                exchange_id.as_str()
+            );
+            let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+            BusinessId::from(uuid::Uuid::from_u128(hash).to_string())
+        })),
         _ => None,
     }
 }
