@@ -405,6 +405,36 @@ fn emulator_serves_a_seed_file_and_names_a_bad_field() {
     assert!(!errors.contains("example-secret-not-secret"), "{errors}");
 }
 
+/// `exsync ARGS` with the business database named by `EXSYNC_DATABASE_URL`, as a service's
+/// environment names it.
+fn sync_with_database_in_env(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("EXSYNC_CONFIG")
+        .env("EXSYNC_DATABASE_URL", url)
+        .output()
+        .expect("exsync runs")
+}
+
+/// Imports `NEXT_YEAR` (a series and a single appointment in the sync window, and a task) for eva.
+fn import_next_year(dir: &Path, url: &str) {
+    std::fs::write(dir.join("next.ics"), NEXT_YEAR).expect("ics written");
+    let import = exsync(
+        dir,
+        &[
+            "business",
+            "--database",
+            url,
+            "import-ics",
+            "--user",
+            "eva",
+            "next.ics",
+        ],
+    );
+    assert!(import.status.success(), "{}", stderr(&import));
+}
+
 const NEXT_YEAR: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
 BEGIN:VEVENT\r\nUID:weekly-2027\r\nDTSTAMP:20261201T000000Z\r\nSUMMARY:Jour fixe\r\n\
 DTSTART;TZID=Europe/Berlin:20270301T090000\r\nDTEND;TZID=Europe/Berlin:20270301T100000\r\n\
@@ -419,27 +449,8 @@ END:VCALENDAR\r\n";
 fn sync_once_on_the_embedded_defaults_exports_and_reports_per_user_and_kind() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = prepared_database(dir.path(), "exsync.db");
-    std::fs::write(dir.path().join("next.ics"), NEXT_YEAR).expect("ics written");
-    let import = exsync(
-        dir.path(),
-        &[
-            "business",
-            "--database",
-            &url,
-            "import-ics",
-            "--user",
-            "eva",
-            "next.ics",
-        ],
-    );
-    assert!(import.status.success(), "{}", stderr(&import));
-    let sync = Command::new(env!("CARGO_BIN_EXE_exsync"))
-        .args(["sync", "--once"])
-        .current_dir(dir.path())
-        .env_remove("EXSYNC_CONFIG")
-        .env("EXSYNC_DATABASE_URL", &url)
-        .output()
-        .expect("exsync runs");
+    import_next_year(dir.path(), &url);
+    let sync = sync_with_database_in_env(dir.path(), &url, &["sync", "--once"]);
     let out = stdout(&sync);
     assert!(sync.status.success(), "{out}\n{}", stderr(&sync));
     let appointments = out
@@ -459,13 +470,7 @@ fn sync_once_on_the_embedded_defaults_exports_and_reports_per_user_and_kind() {
 fn sync_once_names_an_unknown_user() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = prepared_database(dir.path(), "exsync.db");
-    let sync = Command::new(env!("CARGO_BIN_EXE_exsync"))
-        .args(["sync", "--once", "--user", "nobody"])
-        .current_dir(dir.path())
-        .env_remove("EXSYNC_CONFIG")
-        .env("EXSYNC_DATABASE_URL", &url)
-        .output()
-        .expect("exsync runs");
+    let sync = sync_with_database_in_env(dir.path(), &url, &["sync", "--once", "--user", "nobody"]);
     assert!(!sync.status.success());
     assert!(
         stderr(&sync).contains("there is no user \"nobody\""),
@@ -478,27 +483,8 @@ fn sync_once_names_an_unknown_user() {
 fn a_dry_run_plans_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = prepared_database(dir.path(), "exsync.db");
-    std::fs::write(dir.path().join("next.ics"), NEXT_YEAR).expect("ics written");
-    let import = exsync(
-        dir.path(),
-        &[
-            "business",
-            "--database",
-            &url,
-            "import-ics",
-            "--user",
-            "eva",
-            "next.ics",
-        ],
-    );
-    assert!(import.status.success(), "{}", stderr(&import));
-    let sync = Command::new(env!("CARGO_BIN_EXE_exsync"))
-        .args(["sync", "--once", "--dry-run"])
-        .current_dir(dir.path())
-        .env_remove("EXSYNC_CONFIG")
-        .env("EXSYNC_DATABASE_URL", &url)
-        .output()
-        .expect("exsync runs");
+    import_next_year(dir.path(), &url);
+    let sync = sync_with_database_in_env(dir.path(), &url, &["sync", "--once", "--dry-run"]);
     let out = stdout(&sync);
     assert!(out.contains("Dry run: nothing was written"), "{out}");
     let appointments = out

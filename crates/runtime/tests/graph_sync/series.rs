@@ -58,6 +58,20 @@ async fn instances(world: &World, mailbox: &str, master: &str) -> Vec<Value> {
     page["value"].as_array().cloned().unwrap_or_default()
 }
 
+/// The id of the instance starting (UTC) with `prefix`, e.g. `2027-04-12`.
+fn occurrence_at(instances: &[Value], prefix: &str) -> String {
+    instances
+        .iter()
+        .find(|i| {
+            i["start"]["dateTime"]
+                .as_str()
+                .is_some_and(|s| s.starts_with(prefix))
+        })
+        .and_then(|i| i["id"].as_str())
+        .expect("the occurrence")
+        .to_owned()
+}
+
 fn starts(instances: &[Value]) -> Vec<String> {
     let mut starts: Vec<String> = instances
         .iter()
@@ -110,25 +124,20 @@ async fn a_series_with_exceptions_crosses_dst_both_ways() {
 
     // In Outlook: cancel the 5 April occurrence and rename the 12 April one.
     let list = instances(&world, mailbox, &master_id).await;
-    let find = |prefix: &str| {
-        list.iter()
-            .find(|i| {
-                i["start"]["dateTime"]
-                    .as_str()
-                    .is_some_and(|s| s.starts_with(prefix))
-            })
-            .and_then(|i| i["id"].as_str())
-            .expect("the occurrence")
-            .to_owned()
-    };
     world
         .outlook
-        .delete(&format!("/users/{mailbox}/events/{}", find("2027-04-05")))
+        .delete(&format!(
+            "/users/{mailbox}/events/{}",
+            occurrence_at(&list, "2027-04-05")
+        ))
         .await;
     world
         .outlook
         .patch(
-            &format!("/users/{mailbox}/events/{}", find("2027-04-12")),
+            &format!(
+                "/users/{mailbox}/events/{}",
+                occurrence_at(&list, "2027-04-12")
+            ),
             json!({"subject": "Jour fixe (with the auditors)"}),
         )
         .await;
@@ -281,22 +290,14 @@ async fn incremental_passes_read_only_what_the_delta_names_and_full_passes_find_
         .expect("id")
         .to_owned();
     let list = instances(&world, mailbox, &master_id).await;
-    let occurrence = |prefix: &str| {
-        list.iter()
-            .find(|i| {
-                i["start"]["dateTime"]
-                    .as_str()
-                    .is_some_and(|s| s.starts_with(prefix))
-            })
-            .and_then(|i| i["id"].as_str())
-            .expect("the occurrence")
-            .to_owned()
-    };
     // A changed occurrence is in the delta feed: an incremental pass brings it.
     world
         .outlook
         .patch(
-            &format!("/users/{mailbox}/events/{}", occurrence("2027-04-12")),
+            &format!(
+                "/users/{mailbox}/events/{}",
+                occurrence_at(&list, "2027-04-12")
+            ),
             json!({"location": {"displayName": "Auditorium"}}),
         )
         .await;
@@ -314,7 +315,7 @@ async fn incremental_passes_read_only_what_the_delta_names_and_full_passes_find_
         .outlook
         .delete(&format!(
             "/users/{mailbox}/events/{}",
-            occurrence("2027-04-19")
+            occurrence_at(&list, "2027-04-19")
         ))
         .await;
     let maybe = world.sync_with(&incremental).await;
