@@ -41,6 +41,28 @@ pub enum Command {
     /// `service.poll_interval`, a full pass every `service.full_pass_interval`) until Ctrl-C or
     /// SIGTERM, with the admin endpoint on `admin.listen`.
     Run,
+    /// A guided demonstration on a fresh machine, with nothing configured: a demo business
+    /// database (SQLite) with users, appointments, a recurring series, tasks and contacts, the
+    /// built-in emulator and the service syncing them; then a change on each side arriving,
+    /// with the measured delay, and a summary.
+    Demo(DemoArgs),
+    /// Print the status of every mailbox as the running service reports it (its admin
+    /// endpoint, `admin.listen`).
+    Status {
+        /// The admin endpoint's address; default: `admin.listen` of the configuration.
+        #[arg(long, value_name = "ADDR:PORT")]
+        admin: Option<std::net::SocketAddr>,
+    },
+    /// Release the deletions the mass-deletion guard holds for a user's mailbox: the next pass
+    /// carries them out.
+    Approve {
+        /// The user (login name in the business application).
+        login: String,
+    },
+    /// Start a user's sync (or everyone's) afresh: forget the links and cursors; with
+    /// `--delete-exchange-items`, first delete from Exchange the items exsync created or
+    /// linked (never others). The next pass syncs the whole window again.
+    Reset(ResetArgs),
     /// Serve the built-in Exchange emulator (Entra token endpoint, Microsoft Graph) with its
     /// sample organisation until stopped; prints one JSON line describing it on start.
     Emulator {
@@ -67,6 +89,29 @@ pub struct SyncArgs {
     /// Print what would be written, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `exsync demo ...`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the service running after the demonstration (until Ctrl-C) and print the admin
+    /// endpoint's address.
+    #[arg(long)]
+    pub keep_running: bool,
+    /// Directory for the demo business database; default: a new temporary directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `exsync reset ...`
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Only this user (login name); every user when left out.
+    #[arg(long, value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Delete the Exchange items exsync created or linked before forgetting them.
+    #[arg(long)]
+    pub delete_exchange_items: bool,
 }
 
 /// `exsync config ...`

@@ -1,11 +1,15 @@
 //! The subcommands of `exsync`, each in its own file, and the exit codes they share.
 
+mod approve;
 mod business;
 mod config;
 mod connect;
+mod demo;
 mod emulator;
+mod reset;
 mod run;
 mod signals;
+mod status;
 mod sync;
 
 use std::process::ExitCode;
@@ -54,6 +58,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Emulator { listen, seed } => emulator::run(listen, seed.as_deref()).await,
         Command::Sync(args) => sync::run(&load_config(cli.config.as_deref())?, &args).await,
         Command::Run => run::run(&load_config(cli.config.as_deref())?).await,
+        Command::Demo(args) => demo::run(&args).await,
+        Command::Status { admin } => status::run(&load_config(cli.config.as_deref())?, admin).await,
+        Command::Approve { login } => {
+            approve::run(&load_config(cli.config.as_deref())?, &login).await
+        }
+        Command::Reset(args) => reset::run(&load_config(cli.config.as_deref())?, &args).await,
     }
 }
 

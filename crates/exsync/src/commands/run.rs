@@ -25,23 +25,76 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     let connected = Connected::open(config, false).await?;
     let board = StatusBoard::new();
     let readiness = Readiness::new();
-    let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
-    if let Some(addr) = config.admin.listen {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr} (admin.listen)"))?;
-        let bound = listener.local_addr()?;
-        println!("admin endpoint: http://{bound}/status");
-        let (board, readiness) = (board.clone(), readiness.clone());
-        tokio::spawn(async move {
-            let shutdown = async {
-                let _ = admin_stopped.await;
-            };
-            if let Err(error) = serve_listener(listener, None, board, readiness, shutdown).await {
-                tracing::error!(%error, "the admin endpoint stopped");
-            }
-        });
+    let admin = start_admin(config, &board, &readiness).await?;
+    let stopped = async {
+        let _ = (&mut stop).await;
+    };
+    serve(config, &connected, &board, &readiness, stopped).await?;
+    admin.stop();
+    println!("stopped");
+    Ok(Outcome::Success)
+}
+
+/// The admin endpoint while it runs; [`AdminHandle::stop`] ends it.
+pub struct AdminHandle {
+    /// Where it listens (`None`: `admin.listen = "off"`).
+    pub address: Option<std::net::SocketAddr>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl AdminHandle {
+    /// Stops serving.
+    pub fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
+}
+
+/// Starts the admin endpoint on `admin.listen` (if on) over `board` and `readiness`, and
+/// prints its address.
+pub async fn start_admin(
+    config: &Config,
+    board: &StatusBoard,
+    readiness: &Readiness,
+) -> anyhow::Result<AdminHandle> {
+    let Some(addr) = config.admin.listen else {
+        return Ok(AdminHandle {
+            address: None,
+            stop: None,
+        });
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (admin.listen)"))?;
+    let bound = listener.local_addr()?;
+    println!("admin endpoint: http://{bound}/status");
+    let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
+    let (board, readiness) = (board.clone(), readiness.clone());
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = admin_stopped.await;
+        };
+        if let Err(error) = serve_listener(listener, None, board, readiness, shutdown).await {
+            tracing::error!(%error, "the admin endpoint stopped");
+        }
+    });
+    Ok(AdminHandle {
+        address: Some(bound),
+        stop: Some(admin_stop),
+    })
+}
+
+/// The service over an opened connection, recording into `board`, until `stop` completes.
+/// `exsync run` and `exsync demo` both run it.
+pub async fn serve(
+    config: &Config,
+    connected: &Connected,
+    board: &StatusBoard,
+    readiness: &Readiness,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let mut stop = Box::pin(stop);
     readiness.set_ready();
     let poll = config.service.poll_interval;
     let full_interval = config.service.full_pass_interval;
@@ -84,13 +137,8 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         }
         tokio::select! {
             _ = tokio::time::sleep(poll.max(Duration::from_millis(200))) => {}
-            result = &mut stop => {
-                result?;
-                break;
-            }
+            _ = &mut stop => break,
         }
     }
-    let _ = admin_stop.send(());
-    println!("stopped");
-    Ok(Outcome::Success)
+    Ok(())
 }
