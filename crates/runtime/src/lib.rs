@@ -25,7 +25,7 @@ pub use exchange::{
     Unreadable, Written, transaction_id,
 };
 pub use kind::SyncKind;
-pub use once::{OnceOptions, OnceOutcome, sync_once};
+pub use once::{ALL_KINDS, OnceOptions, OnceOutcome, sync_mailbox, sync_once};
 pub use pass::{MailboxUser, PassEnv, sync_kind};
 pub use report::{KindReport, Rejection, SideCounts};
 pub use rules::{rules_from_config, window_for};

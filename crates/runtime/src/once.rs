@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use exsync_business::BusinessDb;
-use exsync_config::SyncConfig;
+use exsync_config::{StartMode, SyncConfig};
 use exsync_engine::{Direction, Rules};
 use exsync_model::{Appointment, Contact, ItemKind, Task};
 use exsync_store::StateStore;
@@ -28,6 +28,8 @@ pub struct OnceOptions {
     pub concurrent_mailboxes: usize,
     /// Who holds the mailbox leases this run takes (unique per process).
     pub holder: String,
+    /// What a mailbox's first sync does (`service.start_mode`).
+    pub start_mode: StartMode,
 }
 
 impl Default for OnceOptions {
@@ -37,6 +39,7 @@ impl Default for OnceOptions {
             dry_run: false,
             concurrent_mailboxes: 4,
             holder: format!("exsync-{}", std::process::id()),
+            start_mode: StartMode::FullWindow,
         }
     }
 }
@@ -99,6 +102,7 @@ where
         rules,
         window: window_for(now, sync.months_past, sync.months_future),
         dry_run: options.dry_run,
+        start_mode: options.start_mode,
     };
     let mut jobs = Vec::new();
     for user in &selected {
@@ -123,7 +127,7 @@ where
                 holder: &options.holder,
                 now,
             };
-            (index, sync_user(env, rules, who, exchange, lease).await)
+            (index, sync_user(env, who, exchange, lease).await)
         })
         .buffer_unordered(options.concurrent_mailboxes.max(1))
         .collect()
@@ -138,7 +142,6 @@ where
 /// One user's mailbox under its lease: skipped (and reported) while another process holds it.
 async fn sync_user<X>(
     env: &PassEnv<'_>,
-    rules: &Rules,
     who: MailboxUser<'_>,
     exchange: &X,
     lease: Lease<'_>,
@@ -161,7 +164,7 @@ where
         });
         return vec![report];
     }
-    let reports = sync_kinds(env, rules, who, exchange).await;
+    let reports = sync_mailbox(env, who, exchange, &ALL_KINDS).await;
     if let Err(error) = env.state.release_lease(&resource, lease.holder).await {
         tracing::warn!(mailbox = who.mailbox, %error, "could not release the mailbox lease");
     }
@@ -179,19 +182,23 @@ struct Lease<'a> {
     now: DateTime<Utc>,
 }
 
-/// Every kind of one user's mailbox, one after another.
-async fn sync_kinds<X>(
+/// Every item kind, in the order a mailbox's kinds are synced.
+pub const ALL_KINDS: [ItemKind; 3] = [ItemKind::Appointment, ItemKind::Task, ItemKind::Contact];
+
+/// The given kinds of one user's mailbox (those the rules sync), one after another. The
+/// caller holds the mailbox's lease.
+pub async fn sync_mailbox<X>(
     env: &PassEnv<'_>,
-    rules: &Rules,
     who: MailboxUser<'_>,
     exchange: &X,
+    kinds: &[ItemKind],
 ) -> Vec<KindReport>
 where
     X: ExchangeSide<Appointment> + ExchangeSide<Task> + ExchangeSide<Contact>,
 {
     let mut reports = Vec::new();
-    for kind in [ItemKind::Appointment, ItemKind::Task, ItemKind::Contact] {
-        if rules.kind(kind).direction == Direction::Off {
+    for &kind in ALL_KINDS.iter().filter(|kind| kinds.contains(kind)) {
+        if env.rules.kind(kind).direction == Direction::Off {
             continue;
         }
         let report = match kind {

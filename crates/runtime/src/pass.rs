@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::SubsecRound;
 use exsync_business::BusinessDb;
+use exsync_config::StartMode;
 use exsync_engine::{Observed, Plan, Rules, Scope, SyncWindow, plan};
 use exsync_model::{BusinessId, ExchangeId};
 use exsync_store::{BaseSnapshot, LinkUpsert, PassCommit, StateStore};
@@ -35,6 +36,8 @@ pub struct PassEnv<'a> {
     pub window: SyncWindow,
     /// Plan only: write nothing, commit nothing.
     pub dry_run: bool,
+    /// What a mailbox's first sync does: everything in the window, or only later changes.
+    pub start_mode: StartMode,
 }
 
 /// The business user whose mailbox a pass syncs.
