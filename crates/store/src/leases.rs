@@ -40,6 +40,11 @@ const ACQUIRE: &str = "INSERT INTO exsync_leases (resource, holder, acquired_at,
         OR exsync_leases.expires_at <= excluded.acquired_at \
      RETURNING holder";
 const RELEASE: &str = "DELETE FROM exsync_leases WHERE resource = $1 AND holder = $2";
+const RENEW_ALL: &str = "UPDATE exsync_leases SET expires_at = $3 \
+     WHERE holder = $1 AND resource LIKE $4 AND expires_at > $2 RETURNING resource";
+const RELEASE_ALL: &str = "DELETE FROM exsync_leases WHERE holder = $1 AND resource LIKE $2";
+const SELECT_LIVE_PREFIX: &str = "SELECT resource, holder, acquired_at, expires_at FROM exsync_leases \
+     WHERE resource LIKE $1 AND expires_at > $2 ORDER BY resource";
 const SELECT_LIVE: &str = "SELECT resource, holder, acquired_at, expires_at FROM exsync_leases \
      WHERE resource = $1 AND expires_at > $2";
 
@@ -62,13 +67,7 @@ impl StateStore {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let ttl = TimeDelta::from_std(ttl)
-            .ok()
-            .filter(|ttl| *ttl > TimeDelta::zero())
-            .ok_or_else(|| StoreError::Invalid(format!("lease duration {ttl:?} out of range")))?;
-        let expires_at = now
-            .checked_add_signed(ttl)
-            .ok_or_else(|| StoreError::Invalid(format!("lease from {now} for {ttl} overflows")))?;
+        let expires_at = expiry(now, ttl)?;
         let won: Option<String> = with_pool!(&self.backend, |pool| {
             sqlx::query_scalar(ACQUIRE)
                 .bind(resource)
@@ -98,6 +97,68 @@ impl StateStore {
         Ok(deleted > 0)
     }
 
+    /// Renews, in one statement, every lease `holder` still holds at `now` on a resource
+    /// starting with `prefix`, until `now + ttl`; returns the renewed resources. A lease that
+    /// expired meanwhile is not renewed (another holder may have it now): the caller has lost it.
+    pub async fn renew_leases(
+        &self,
+        holder: &str,
+        prefix: &str,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<String>> {
+        let expires_at = expiry(now, ttl)?;
+        let pattern = like_prefix(prefix);
+        let mut renewed: Vec<String> = with_pool!(&self.backend, |pool| {
+            sqlx::query_scalar(RENEW_ALL)
+                .bind(holder)
+                .bind(DbTime::new(now))
+                .bind(DbTime::new(expires_at))
+                .bind(&pattern)
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(StoreError::during("renew leases"))?;
+        renewed.sort();
+        Ok(renewed)
+    }
+
+    /// Gives up every lease of `holder` on a resource starting with `prefix`; how many.
+    pub async fn release_leases(&self, holder: &str, prefix: &str) -> StoreResult<u64> {
+        let pattern = like_prefix(prefix);
+        with_pool!(&self.backend, |pool| {
+            sqlx::query(RELEASE_ALL)
+                .bind(holder)
+                .bind(&pattern)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })
+        .map_err(StoreError::during("release leases"))
+    }
+
+    /// The leases running at `now` on resources starting with `prefix`, by resource.
+    pub async fn live_leases(&self, prefix: &str, now: DateTime<Utc>) -> StoreResult<Vec<Lease>> {
+        let pattern = like_prefix(prefix);
+        let rows: Vec<LeaseRow> = with_pool!(&self.backend, |pool| {
+            sqlx::query_as(SELECT_LIVE_PREFIX)
+                .bind(&pattern)
+                .bind(DbTime::new(now))
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(StoreError::during("list leases"))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Lease {
+                resource: row.resource,
+                holder: row.holder,
+                acquired_at: row.acquired_at.get(),
+                expires_at: row.expires_at.get(),
+            })
+            .collect())
+    }
+
     /// The lease on `resource` that is running at `now`; `None` if free or expired.
     pub async fn lease_holder(
         &self,
@@ -119,4 +180,21 @@ impl StateStore {
             expires_at: row.expires_at.get(),
         }))
     }
+}
+
+/// `now + ttl`, refused when the duration is zero or the sum overflows.
+fn expiry(now: DateTime<Utc>, ttl: Duration) -> StoreResult<DateTime<Utc>> {
+    let ttl = TimeDelta::from_std(ttl)
+        .ok()
+        .filter(|ttl| *ttl > TimeDelta::zero())
+        .ok_or_else(|| StoreError::Invalid(format!("lease duration {ttl:?} out of range")))?;
+    now.checked_add_signed(ttl)
+        .ok_or_else(|| StoreError::Invalid(format!("lease from {now} for {ttl} overflows")))
+}
+
+/// A LIKE pattern matching what starts with `prefix` (its `%` and `_` taken literally is not
+/// needed: exsync's prefixes are `mailbox:` and `instance:`, free of wildcards).
+fn like_prefix(prefix: &str) -> String {
+    debug_assert!(!prefix.contains(['%', '_']), "lease prefixes hold no wildcards");
+    format!("{prefix}%")
 }

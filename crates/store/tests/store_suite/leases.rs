@@ -171,3 +171,66 @@ pub async fn concurrent_acquire_has_exactly_one_winner(db: TestDb) {
         assert_eq!(holder.holder, winners[0]);
     }
 }
+
+pub async fn leases_are_renewed_listed_and_released_by_prefix(db: TestDb) {
+    let store = &db.store;
+    for (resource, holder) in [
+        ("mailbox:a@example.com", "one"),
+        ("mailbox:b@example.com", "one"),
+        ("mailbox:c@example.com", "two"),
+        ("instance:one", "one"),
+    ] {
+        assert!(
+            store
+                .try_acquire_lease(resource, holder, TTL, t0())
+                .await
+                .expect("acquire")
+        );
+    }
+    // b lapses for "one" and "two" takes it over; "one" must not renew what it lost.
+    let later = at(40);
+    assert!(
+        store
+            .try_acquire_lease("mailbox:b@example.com", "two", TTL, later)
+            .await
+            .expect("take over")
+    );
+    assert!(
+        store
+            .try_acquire_lease("mailbox:a@example.com", "one", TTL, at(20))
+            .await
+            .expect("renew a")
+    );
+    assert!(
+        store
+            .try_acquire_lease("mailbox:c@example.com", "two", TTL, at(20))
+            .await
+            .expect("renew c")
+    );
+    let renewed = store
+        .renew_leases("one", "mailbox:", TTL, later)
+        .await
+        .expect("renew");
+    assert_eq!(renewed, ["mailbox:a@example.com"], "b was lost, instance: is another prefix");
+    let live = store.live_leases("mailbox:", later).await.expect("list");
+    let owners: Vec<(&str, &str)> = live
+        .iter()
+        .map(|l| (l.resource.as_str(), l.holder.as_str()))
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            ("mailbox:a@example.com", "one"),
+            ("mailbox:b@example.com", "two"),
+            ("mailbox:c@example.com", "two"),
+        ]
+    );
+    assert_eq!(store.live_leases("instance:", later).await.expect("list"), []);
+    assert_eq!(
+        store.release_leases("two", "mailbox:").await.expect("release"),
+        2
+    );
+    let live = store.live_leases("mailbox:", later).await.expect("list");
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].holder, "one");
+}

@@ -63,4 +63,5 @@ on_every_backend!(
     leases::lease_acquire_renew_expire_steal_release,
     leases::lease_arguments_out_of_range_are_refused,
     leases::concurrent_acquire_has_exactly_one_winner,
+    leases::leases_are_renewed_listed_and_released_by_prefix,
 );
