@@ -117,6 +117,10 @@ fn build_service(r: &mut Resolver<'_>, d: ServiceConfig) -> ServiceConfig {
             .unwrap_or(d.poll_interval),
         start_mode: r.choice("service.start_mode").unwrap_or(d.start_mode),
         instance_name: r.text("service.instance_name", checks::instance_name),
+        lease_time: seconds(r.whole("service.lease_time", 5, 3_600)).unwrap_or(d.lease_time),
+        max_concurrent_passes: r
+            .whole("service.max_concurrent_passes", 1, 256)
+            .unwrap_or(d.max_concurrent_passes),
     }
 }
 

@@ -96,6 +96,8 @@ pub const KEYS: &[KeyInfo] = &[
     plain("service.poll_interval"),
     plain("service.start_mode"),
     plain("service.instance_name"),
+    plain("service.lease_time"),
+    plain("service.max_concurrent_passes"),
     secret("database.url"),
     secret_file("database.url_file"),
     secret("database.state_url"),

@@ -52,6 +52,11 @@ pub struct ServiceConfig {
     pub start_mode: StartMode,
     /// Name of this instance in mailbox leases; `None` = the host name.
     pub instance_name: Option<String>,
+    /// How long a mailbox's lease lasts unless renewed: a stopped or killed instance's
+    /// mailboxes are taken over by the others within this time.
+    pub lease_time: Duration,
+    /// Mailbox passes run at the same time (probes for changes do not count).
+    pub max_concurrent_passes: u32,
 }
 
 impl Default for ServiceConfig {
@@ -59,9 +64,11 @@ impl Default for ServiceConfig {
         ServiceConfig {
             enabled: true,
             full_pass_interval: Duration::from_secs(300),
-            poll_interval: Duration::from_secs(10),
+            poll_interval: Duration::from_secs(3),
             start_mode: StartMode::FullWindow,
             instance_name: None,
+            lease_time: Duration::from_secs(30),
+            max_concurrent_passes: 8,
         }
     }
 }

@@ -122,6 +122,8 @@ impl Config {
             "service.full_pass_interval" => plain(s.full_pass_interval.as_secs()),
             "service.poll_interval" => plain(s.poll_interval.as_secs()),
             "service.start_mode" => text(s.start_mode.as_str()),
+            "service.lease_time" => plain(s.lease_time.as_secs()),
+            "service.max_concurrent_passes" => plain(s.max_concurrent_passes),
             "service.instance_name" => optional(
                 s.instance_name.as_deref(),
                 &format!("the host name, {:?}", s.instance_name_or_host()),

@@ -12,6 +12,7 @@ mod duplicates;
 mod events_apply;
 mod events_collect;
 mod folder_items;
+mod probe;
 mod tasks;
 mod unsent;
 
