@@ -15,6 +15,7 @@ pub mod graph;
 mod kind;
 mod once;
 mod pass;
+mod probe;
 mod report;
 mod rules;
 mod states;
@@ -26,6 +27,7 @@ pub use exchange::{
 };
 pub use kind::SyncKind;
 pub use once::{ALL_KINDS, OnceOptions, OnceOutcome, sync_mailbox, sync_once};
+pub use probe::MailboxConnector;
 pub use pass::{MailboxUser, PassEnv, sync_kind};
 pub use report::{KindReport, Rejection, SideCounts};
 pub use rules::{rules_from_config, window_for};
