@@ -206,7 +206,7 @@ where
             ItemKind::Task => sync_kind::<Task, X>(env, who, exchange).await.0,
             ItemKind::Contact => sync_kind::<Contact, X>(env, who, exchange).await.0,
         };
-        tracing::info!(login = who.login, kind = %kind, "{report}");
+        tracing::debug!(login = who.login, kind = %kind, "{report}");
         let mailbox_down = report.failure.is_some() && kind == ItemKind::Appointment;
         reports.push(report);
         if mailbox_down {

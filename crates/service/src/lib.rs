@@ -1,4 +1,4 @@
-//! exsync's daemon services: the [`StatusBoard`] the sync loop records into, the admin
+//! exsync's service: the [`daemon`] that keeps every enabled mailbox in sync, the [`StatusBoard`] the sync loop records into, the admin
 //! endpoint that exposes it (`/healthz`, `/readyz`, `/metrics`, `/status`) and the table
 //! `exsync status` prints.
 //!
@@ -6,6 +6,7 @@
 //! `Utc::now()`), and the admin token never appears in logs, errors or Debug output.
 
 pub mod admin;
+pub mod daemon;
 pub mod metrics;
 pub mod status;
 pub mod table;

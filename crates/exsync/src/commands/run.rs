@@ -1,36 +1,50 @@
-//! `exsync run`: the service. Until Ctrl-C or SIGTERM it syncs every enabled user's mailbox
-//! again and again: an incremental pass every `service.poll_interval` (reads only what the
-//! delta feeds name) and a full pass every `service.full_pass_interval` (re-reads every
-//! series, heals anything missed). Users switched on or off, or given another mailbox, take
-//! effect on the next pass. The admin endpoint (`admin.listen`) serves health, readiness,
-//! metrics and the status per mailbox.
+//! `exsync run`: the service. Until Ctrl-C or SIGTERM it keeps every enabled user's mailbox
+//! in sync near real time (see `exsync_service::daemon`): business changes are noticed from the
+//! change journal, Exchange changes by a cheap probe every `service.poll_interval`, and a full
+//! pass per mailbox every `service.full_pass_interval` heals anything missed. Users switched on
+//! or off take effect within seconds; SIGHUP re-reads the configuration file. The admin
+//! endpoint (`admin.listen`) serves health, readiness, metrics and the status per mailbox.
 //!
-//! Invariants: a stop signal ends the loop between passes, never inside one (a pass commits
-//! atomically, so even a kill loses nothing but the pass); the first pass is a full one.
+//! Invariant: on a stop signal, passes in flight get a few seconds to finish and commit, the
+//! mailbox leases are given back, and the process exits within 10 s.
 
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::Utc;
 use exsync_config::Config;
-use exsync_runtime::{OnceOptions, sync_once};
+use exsync_runtime::rules_from_config;
+use exsync_service::daemon::{LiveSettings, Service, Timing, run_service};
 use exsync_service::{Readiness, StatusBoard, serve_listener};
+use tokio::sync::watch;
 
 use super::Outcome;
 use super::connect::Connected;
 
-/// Runs `exsync run`.
-pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
+/// Runs `exsync run` with `config`, loaded from `file` (re-read on SIGHUP).
+pub async fn run(config: &Config, file: Option<&Path>) -> anyhow::Result<Outcome> {
     let mut stop = Box::pin(super::signals::stop_signal()?);
     let connected = Connected::open(config, false).await?;
     let board = StatusBoard::new();
     let readiness = Readiness::new();
     let admin = start_admin(config, &board, &readiness).await?;
     let stopped = async {
-        let _ = (&mut stop).await;
+        if let Err(error) = (&mut stop).await {
+            tracing::error!(%error, "watching for stop signals failed; stopping");
+        }
     };
-    serve(config, &connected, &board, &readiness, stopped).await?;
+    let reload = super::signals::reload_signal()?;
+    let served = serve_reloading(
+        config,
+        &connected,
+        &board,
+        &readiness,
+        stopped,
+        Some((reload, file.map(Path::to_path_buf))),
+    )
+    .await;
     admin.stop();
+    served?;
     println!("stopped");
     Ok(Outcome::Success)
 }
@@ -94,51 +108,145 @@ pub async fn serve(
     readiness: &Readiness,
     stop: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let mut stop = Box::pin(stop);
-    readiness.set_ready();
-    let poll = config.service.poll_interval;
-    let full_interval = config.service.full_pass_interval;
-    let mut last_full: Option<Instant> = None;
-    loop {
-        let full = last_full.is_none_or(|at| at.elapsed() >= full_interval);
-        let connector = connected.connector.clone().full_pass(full);
-        let outcome = sync_once(
-            &connected.business,
-            &connected.state,
-            &connected.rules,
-            &config.sync,
-            &connector,
-            &OnceOptions::default(),
-            Utc::now(),
-        )
-        .await;
-        match outcome {
-            Ok(outcome) => {
-                let now = Utc::now();
-                for report in &outcome.reports {
-                    if report.exchange.any() || report.business.any() || report.failed() {
-                        println!("{report}");
-                    }
-                    board.record_pass(report, now);
-                }
-                for (login, reason) in &outcome.skipped_users {
-                    board.record_error(login, "", reason);
-                }
-                board.set_throttles(connected.connector.client().counts().throttled);
-                if full {
-                    last_full = Some(Instant::now());
-                }
-                readiness.set_ready();
-            }
-            Err(error) => {
-                tracing::error!(%error, "the pass could not start");
-                readiness.set_not_ready(error);
-            }
+    serve_reloading(config, connected, board, readiness, stop, None).await
+}
+
+/// [`serve`], re-reading the configuration file whenever `reload` yields.
+async fn serve_reloading(
+    config: &Config,
+    connected: &Connected,
+    board: &StatusBoard,
+    readiness: &Readiness,
+    stop: impl std::future::Future<Output = ()>,
+    reload: Option<(super::signals::ReloadSignal, Option<PathBuf>)>,
+) -> anyhow::Result<()> {
+    board.set_secret_expiry(secret_expiry(config));
+    if !config.service.enabled {
+        println!(
+            "service.enabled = false: nothing is synced automatically (manual `exsync sync --once` still works)"
+        );
+        readiness.set_ready();
+        stop.await;
+        return Ok(());
+    }
+    let (settings_in, settings) = watch::channel(Arc::new(live_settings(config, &connected.rules)));
+    let service = Service {
+        business: &connected.business,
+        state: &connected.state,
+        connector: &connected.connector,
+        board,
+        readiness,
+        holder: holder_name(config),
+        lease_time: config.service.lease_time,
+        max_passes: config.service.max_concurrent_passes as usize,
+    };
+    let reloading = async {
+        let Some((mut signal, file)) = reload else {
+            return std::future::pending::<()>().await;
+        };
+        while signal.recv().await.is_some() {
+            reload_config(config, file.as_deref(), &settings_in);
         }
-        tokio::select! {
-            _ = tokio::time::sleep(poll.max(Duration::from_millis(200))) => {}
-            _ = &mut stop => break,
-        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        () = run_service(service, settings, stop) => {}
+        () = reloading => {}
     }
     Ok(())
+}
+
+/// The settings of `config` that apply to every pass.
+fn live_settings(config: &Config, rules: &exsync_engine::Rules) -> LiveSettings {
+    LiveSettings {
+        rules: rules.clone(),
+        sync: config.sync.clone(),
+        start_mode: config.service.start_mode,
+        timing: Timing::new(
+            config.service.poll_interval,
+            config.service.full_pass_interval,
+        ),
+    }
+}
+
+/// SIGHUP: reads the configuration file again; the sync settings and intervals apply from the
+/// next pass on, everything else needs a restart (and says so).
+fn reload_config(
+    running: &Config,
+    file: Option<&Path>,
+    settings: &watch::Sender<Arc<LiveSettings>>,
+) {
+    let fresh = match Config::from_env_and_file(file) {
+        Ok(fresh) => fresh,
+        Err(errors) => {
+            tracing::error!(
+                "the configuration was not reloaded, it has errors (the running one stays): {errors}"
+            );
+            return;
+        }
+    };
+    let rules = match rules_from_config(&fresh) {
+        Ok(rules) => rules,
+        Err(error) => {
+            tracing::error!(
+                "the configuration was not reloaded, its sync rules are invalid (the running one stays): {error}"
+            );
+            return;
+        }
+    };
+    let needs_restart = [
+        (
+            running.database.url.expose_secret() != fresh.database.url.expose_secret(),
+            "database.url",
+        ),
+        (
+            running.database.state_url().expose_secret()
+                != fresh.database.state_url().expose_secret(),
+            "database.state_url",
+        ),
+        (
+            format!("{:?}", running.exchange) != format!("{:?}", fresh.exchange),
+            "[exchange]",
+        ),
+        (running.admin != fresh.admin, "[admin]"),
+        (running.logging != fresh.logging, "[logging]"),
+        (
+            running.service.lease_time != fresh.service.lease_time,
+            "service.lease_time",
+        ),
+        (
+            running.service.max_concurrent_passes != fresh.service.max_concurrent_passes,
+            "service.max_concurrent_passes",
+        ),
+    ];
+    for (_, key) in needs_restart.iter().filter(|(changed, _)| *changed) {
+        tracing::warn!("{key} changed in the configuration file; it takes effect after a restart");
+    }
+    settings.send_replace(Arc::new(live_settings(&fresh, &rules)));
+    tracing::info!("configuration reloaded: sync rules and intervals apply from the next pass on");
+}
+
+/// A name for this process's leases: the instance name, the process id and the start time,
+/// so that no two processes ever share one (even with the same `service.instance_name`).
+fn holder_name(config: &Config) -> String {
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{}-{}-{started:08x}",
+        config.service.instance_name_or_host(),
+        std::process::id()
+    )
+}
+
+/// When the Entra credential expires, as the administrator noted it.
+fn secret_expiry(config: &Config) -> Option<chrono::DateTime<chrono::Utc>> {
+    match &config.exchange.target {
+        exsync_config::ExchangeTarget::Online(online) => online
+            .client_secret_expires_on
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map(|at| at.and_utc()),
+        _ => None,
+    }
 }
