@@ -2,10 +2,10 @@
 //! anything in a mailbox since the stored cursors, so that idle mailboxes cost one small
 //! request per poll instead of a pass.
 //!
-//! Invariant: a probe never loses a change. It only advances a stored cursor when Exchange
-//! answered "nothing since" for it and the cursor has nothing left to confirm; anything else
-//! (no cursor, an error, a page with entries) is reported as changed, and the pass that follows
-//! reads the changes from the unchanged cursor.
+//! Invariant: a probe never loses a change, because it changes no cursor: anything but a
+//! clear "nothing since" (no cursor, written items left to confirm, a page with entries, a
+//! lost sync state) is reported as changed, and the pass that follows reads the changes from
+//! the stored cursor.
 
 use std::future::Future;
 

@@ -18,6 +18,7 @@ use anyhow::Context;
 use exsync_config::Config;
 
 use crate::cli::{Cli, Command};
+use crate::logging::{self, CommandKind};
 
 /// How a command ended, as the process exit code says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,31 +41,55 @@ impl From<Outcome> for ExitCode {
     }
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line, with logging installed first (see [`crate::logging`]).
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let file = cli.config.as_deref();
+    let log = cli.log.as_deref();
+    let setup = |kind| load_config_and_log(file, log, kind);
+    let one_shot = CommandKind::OneShot;
     match cli.command {
-        Command::Config(command) => config::run(cli.config.as_deref(), command),
+        Command::Config(command) => {
+            logging::init(log, &Default::default(), one_shot)?;
+            config::run(file, command)
+        }
         Command::Business(args) => {
             let database = match args.database {
-                Some(url) => url,
-                None => load_config(cli.config.as_deref())?
-                    .database
-                    .url
-                    .expose_secret()
-                    .to_owned(),
+                Some(url) => {
+                    logging::init(log, &Default::default(), one_shot)?;
+                    url
+                }
+                None => setup(one_shot)?.database.url.expose_secret().to_owned(),
             };
             business::run(&database, args.command).await
         }
-        Command::Emulator { listen, seed } => emulator::run(listen, seed.as_deref()).await,
-        Command::Sync(args) => sync::run(&load_config(cli.config.as_deref())?, &args).await,
-        Command::Run => run::run(&load_config(cli.config.as_deref())?).await,
-        Command::Demo(args) => demo::run(&args).await,
-        Command::Status { admin } => status::run(&load_config(cli.config.as_deref())?, admin).await,
-        Command::Approve { login } => {
-            approve::run(&load_config(cli.config.as_deref())?, &login).await
+        Command::Emulator { listen, seed } => {
+            logging::init(log, &Default::default(), one_shot)?;
+            emulator::run(listen, seed.as_deref()).await
         }
-        Command::Reset(args) => reset::run(&load_config(cli.config.as_deref())?, &args).await,
+        Command::Sync(args) => sync::run(&setup(one_shot)?, &args).await,
+        Command::Run => run::run(&setup(CommandKind::Service)?, file).await,
+        Command::Demo(args) => {
+            // The demo makes its own configuration; `[logging]` of the usual one applies if it
+            // loads (e.g. EXSYNC_LOGGING_EXCHANGE_TRANSFERS=true), else the defaults.
+            let logging = load_config(file).map(|c| c.logging).unwrap_or_default();
+            logging::init(log, &logging, one_shot)?;
+            demo::run(&args).await
+        }
+        Command::Status { admin } => status::run(&setup(one_shot)?, admin).await,
+        Command::Approve { login } => approve::run(&setup(one_shot)?, &login).await,
+        Command::Reset(args) => reset::run(&setup(one_shot)?, &args).await,
     }
+}
+
+/// Loads the configuration, then installs logging as its `[logging]` says.
+fn load_config_and_log(
+    file: Option<&std::path::Path>,
+    log: Option<&str>,
+    kind: CommandKind,
+) -> anyhow::Result<Config> {
+    let config = load_config(file)?;
+    logging::init(log, &config.logging, kind)?;
+    Ok(config)
 }
 
 /// Loads the configuration from the file (if any) and the process environment.

@@ -10,8 +10,9 @@
 //! with up to 50% random jitter.
 //!
 //! Invariant: the form (with the secret or the assertion) is built per attempt and dropped
-//! after it; nothing from the form is logged or put into an error, and Entra's text is scrubbed
-//! of the secret before it reaches an [`AuthError`].
+//! after it; nothing from the form is put into an error, the transfer log gets it with the
+//! secret and the assertion redacted (and the answer with the token redacted), and Entra's
+//! text is scrubbed of the secret before it reaches an [`AuthError`].
 
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ use serde::Deserialize;
 use super::assertion::{JWT_BEARER, client_assertion};
 use super::credential::Credential;
 use super::error::{AuthError, EntraErrorBody, classify_refusal};
+use crate::client::transfer::{self, PendingTransfer};
 
 /// How transient failures are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,10 +137,19 @@ impl TokenEndpoint {
         }
         let exposed: Vec<(&str, &str)> =
             form.iter().map(|(k, v)| (*k, v.expose_secret())).collect();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let transfer = transfer::enabled().then(|| {
+            let headers = format!(
+                "Content-Type: application/x-www-form-urlencoded; client-request-id: {request_id}; \
+                 return-client-request-id: true"
+            );
+            let body = transfer::form_body(&exposed);
+            PendingTransfer::start("POST", &self.token_url, None, headers, body)
+        });
         let sent = self
             .http
             .post(&self.token_url)
-            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .header("client-request-id", request_id)
             .header("return-client-request-id", "true")
             .form(&exposed)
             .send()
@@ -151,7 +162,7 @@ impl TokenEndpoint {
                     error: AuthError::Unreachable {
                         token_url: self.token_url.clone(),
                         attempts: attempt,
-                        reason: transport_reason(&e),
+                        reason: transfer::failed(&transfer, transport_reason(&e)),
                     },
                     retry_after: None,
                 };
@@ -171,12 +182,15 @@ impl TokenEndpoint {
                     error: AuthError::Unreachable {
                         token_url: self.token_url.clone(),
                         attempts: attempt,
-                        reason: transport_reason(&e),
+                        reason: transfer::failed(&transfer, transport_reason(&e)),
                     },
                     retry_after: None,
                 };
             }
         };
+        if let Some(transfer) = transfer {
+            transfer.finish(status.as_u16(), &body);
+        }
         if status.is_success() {
             return Attempt::Done(self.parse_success(&body));
         }

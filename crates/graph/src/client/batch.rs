@@ -109,7 +109,10 @@ impl GraphClient {
         self.pace(mailbox, inner.len() as u32).await;
         let request =
             GraphRequest::new(Method::POST, "/$batch", "$batch").json(json!({ "requests": inner }));
+        let started = std::time::Instant::now();
         let response = self.send(mailbox, &request).await?;
+        let duration = started.elapsed();
+        let log_items = super::transfer::enabled();
         let protocol = |reason: &str| GraphError::Protocol {
             mailbox: mailbox.to_owned(),
             operation: "$batch".to_owned(),
@@ -129,6 +132,18 @@ impl GraphClient {
                 .as_u64()
                 .and_then(|s| StatusCode::from_u16(s as u16).ok())
                 .ok_or_else(|| protocol("an answer without `status`"))?;
+            if log_items {
+                let body = &answer["body"];
+                let url = self.absolute(&chunk[index].url);
+                super::transfer::batch_item(
+                    mailbox,
+                    &chunk[index],
+                    &url,
+                    status.as_u16(),
+                    body,
+                    duration,
+                );
+            }
             answers.push((
                 index,
                 status,

@@ -13,6 +13,7 @@ mod error;
 mod pacing;
 mod retry;
 mod tokens;
+pub mod transfer;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -254,7 +255,7 @@ impl GraphClient {
             // An auth failure is final and already says what to do: no retry, no transport error.
             let token = self.tokens.bearer().await?;
             let permit = slots.acquire().await;
-            let outcome = self.send_once(request, &token).await;
+            let outcome = self.send_once(mailbox, request, &token).await;
             drop(permit);
             let (status, headers, body) = match outcome {
                 Ok(answer) => answer,
@@ -310,12 +311,15 @@ impl GraphClient {
 
     async fn send_once(
         &self,
+        mailbox: &str,
         request: &GraphRequest,
         token: &SecretString,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, Value), String> {
+        let url = self.absolute(&request.url);
+        let transfer = transfer::PendingTransfer::graph(mailbox, request, &url);
         let mut builder = self
             .http
-            .request(request.method.clone(), self.absolute(&request.url))
+            .request(request.method.clone(), &url)
             .bearer_auth(token.expose_secret())
             .header("Prefer", prefer_header(&request.prefer));
         if let Some(etag) = &request.if_match {
@@ -325,10 +329,14 @@ impl GraphClient {
             builder = builder.json(body);
         }
         self.http_requests.fetch_add(1, Ordering::Relaxed);
-        let response = builder.send().await.map_err(describe_transport)?;
+        let failed = |error| transfer::failed(&transfer, describe_transport(error));
+        let response = builder.send().await.map_err(failed)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(describe_transport)?;
+        let bytes = response.bytes().await.map_err(failed)?;
+        if let Some(transfer) = transfer {
+            transfer.finish(status.as_u16(), &bytes);
+        }
         let body = if bytes.is_empty() {
             Value::Null
         } else {

@@ -1,9 +1,10 @@
 //! The Graph probe: one GET of each stored delta link (all kinds of a mailbox in one `$batch`),
-//! asking for one entry per page. An empty last page means nothing changed; its new delta
-//! link is stored so that idle cursors never age out.
+//! asking for one entry per page. An empty last page means nothing changed.
 //!
-//! Invariant: see `crate::probe` — a cursor is only advanced on an answer that is empty and
-//! final, and only when it has no written items left to confirm.
+//! Decision: a probe writes nothing, not even the fresh delta link of a quiet answer. Storing
+//! it would cost a state-store write per mailbox and kind every poll interval; the stored link
+//! stays valid and is renewed by every pass, at least by the full pass every few minutes, so
+//! it never comes near Graph's expiry of sync states.
 
 use exsync_graph::client::{GraphError, GraphRequest, GraphResponse};
 use exsync_model::{Contact, ItemKind, Task};
@@ -51,24 +52,9 @@ impl MailboxConnector for GraphConnector {
             [one] => vec![self.client.send(mailbox, one).await],
             many => self.client.batch(mailbox, many).await,
         };
-        for ((kind, cursor), answer) in asked.into_iter().zip(answers) {
-            match quiet_link(answer)? {
-                Some(link) => {
-                    if link != cursor.delta_link {
-                        let renewed = DeltaCursor {
-                            delta_link: link,
-                            ..cursor
-                        };
-                        state
-                            .set_cursor(mailbox, cursor_name(kind), &renewed.encode())
-                            .await
-                            .map_err(|e| SideError {
-                                message: format!("writing the sync state: {e}"),
-                                mailbox_wide: true,
-                            })?;
-                    }
-                }
-                None => changed.push(kind),
+        for ((kind, _), answer) in asked.into_iter().zip(answers) {
+            if !is_quiet(answer)? {
+                changed.push(kind);
             }
         }
         changed.sort_by_key(|kind| kind_order(*kind));
@@ -84,20 +70,16 @@ impl MailboxConnector for GraphConnector {
     }
 }
 
-/// The new delta link when the answer says nothing changed; `None` when it has entries, more
-/// pages, or the sync state is gone (a pass must look). Mailbox-wide errors are errors.
-fn quiet_link(answer: Result<GraphResponse, GraphError>) -> Result<Option<String>, SideError> {
+/// Whether the answer says nothing changed: no entries and a final delta link. Entries, more
+/// pages or a lost sync state mean a pass must look; mailbox-wide errors are errors.
+fn is_quiet(answer: Result<GraphResponse, GraphError>) -> Result<bool, SideError> {
     let page = match answer {
         Ok(response) => response.body,
-        Err(error) if error.is_sync_state_lost() || error.is_not_found() => return Ok(None),
+        Err(error) if error.is_sync_state_lost() || error.is_not_found() => return Ok(false),
         Err(error) => return Err(side_error(&error)),
     };
     let empty = page["value"].as_array().is_none_or(|v| v.is_empty());
-    let link = page["@odata.deltaLink"].as_str();
-    Ok(match (empty, link) {
-        (true, Some(link)) => Some(link.to_owned()),
-        _ => None,
-    })
+    Ok(empty && page["@odata.deltaLink"].is_string())
 }
 
 fn cursor_name(kind: ItemKind) -> &'static str {
