@@ -195,6 +195,9 @@ fn expiry(now: DateTime<Utc>, ttl: Duration) -> StoreResult<DateTime<Utc>> {
 /// A LIKE pattern matching what starts with `prefix` (its `%` and `_` taken literally is not
 /// needed: exsync's prefixes are `mailbox:` and `instance:`, free of wildcards).
 fn like_prefix(prefix: &str) -> String {
-    debug_assert!(!prefix.contains(['%', '_']), "lease prefixes hold no wildcards");
+    debug_assert!(
+        !prefix.contains(['%', '_']),
+        "lease prefixes hold no wildcards"
+    );
     format!("{prefix}%")
 }

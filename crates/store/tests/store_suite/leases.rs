@@ -211,7 +211,11 @@ pub async fn leases_are_renewed_listed_and_released_by_prefix(db: TestDb) {
         .renew_leases("one", "mailbox:", TTL, later)
         .await
         .expect("renew");
-    assert_eq!(renewed, ["mailbox:a@example.com"], "b was lost, instance: is another prefix");
+    assert_eq!(
+        renewed,
+        ["mailbox:a@example.com"],
+        "b was lost, instance: is another prefix"
+    );
     let live = store.live_leases("mailbox:", later).await.expect("list");
     let owners: Vec<(&str, &str)> = live
         .iter()
@@ -225,9 +229,15 @@ pub async fn leases_are_renewed_listed_and_released_by_prefix(db: TestDb) {
             ("mailbox:c@example.com", "two"),
         ]
     );
-    assert_eq!(store.live_leases("instance:", later).await.expect("list"), []);
     assert_eq!(
-        store.release_leases("two", "mailbox:").await.expect("release"),
+        store.live_leases("instance:", later).await.expect("list"),
+        []
+    );
+    assert_eq!(
+        store
+            .release_leases("two", "mailbox:")
+            .await
+            .expect("release"),
         2
     );
     let live = store.live_leases("mailbox:", later).await.expect("list");
