@@ -5,7 +5,8 @@
 //! mailboxes divided by the live instances, rounded up), renews what it holds every third of
 //! the lease time in one statement, and gives back idle mailboxes above its share so that a
 //! newly started instance gets work. A killed instance renews nothing: its leases lapse and
-//! the others claim them within one lease time.
+//! the others claim them within one lease time. Only leases free at the heartbeat are tried,
+//! so a busy neighbour costs one listing, not an attempt per mailbox.
 //!
 //! Invariant: a mailbox is scheduled only while its lease is held (the store's atomic
 //! acquire makes that one holder at a time); a lease found lost on renewal is dropped at
@@ -107,11 +108,26 @@ impl LeaseKeeper {
         }
         let instances = state.live_leases(INSTANCE_PREFIX, now).await?.len().max(1);
         let share = wanted.len().div_ceil(instances);
+        let taken: BTreeSet<String> = if self.held.len() < share {
+            state
+                .live_leases(MAILBOX_PREFIX, now)
+                .await?
+                .into_iter()
+                .filter_map(|lease| {
+                    lease
+                        .resource
+                        .strip_prefix(MAILBOX_PREFIX)
+                        .map(str::to_owned)
+                })
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         for key in wanted {
             if self.held.len() >= share {
                 break;
             }
-            if self.held.contains(key) {
+            if self.held.contains(key) || taken.contains(key) {
                 continue;
             }
             let resource = mailbox_resource(key);
