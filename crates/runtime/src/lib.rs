@@ -10,6 +10,8 @@
 
 mod align;
 mod apply;
+mod approval;
+mod diagnostics;
 pub mod exchange;
 pub mod graph;
 mod kind;
@@ -17,17 +19,23 @@ mod once;
 mod pass;
 mod probe;
 mod report;
+mod reset;
 mod rules;
+mod start_mark;
 mod states;
 
 pub use align::Align;
+pub use approval::{approval_cursor_name, approve_deletions};
+pub use diagnostics::DIAGNOSTICS_TARGET;
 pub use exchange::{
     Collected, ExchangeItem, ExchangeSide, ExchangeWrite, LinkedItem, LinkedItems, SideError,
     Unreadable, Written, transaction_id,
 };
 pub use kind::SyncKind;
 pub use once::{ALL_KINDS, OnceOptions, OnceOutcome, sync_mailbox, sync_once};
-pub use probe::MailboxConnector;
 pub use pass::{MailboxUser, PassEnv, sync_kind};
+pub use probe::MailboxConnector;
 pub use report::{KindReport, Rejection, SideCounts};
+pub use reset::{ResetOutcome, reset_mailbox};
 pub use rules::{rules_from_config, window_for};
+pub use start_mark::start_mark_cursor_name;

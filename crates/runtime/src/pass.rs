@@ -8,10 +8,14 @@
 //!   the same changes again (harmless: what was committed now compares equal to its base).
 //! - A failure of one item is recorded with its reason and costs nothing else; a failure that
 //!   makes the mailbox unusable (auth, permission) ends the pass with that failure.
+//! - Held deletions run only with an approval written before the pass started (`approval`);
+//!   the approval is consumed once the pass committed. Under "changes only" the start mark
+//!   (`start_mark`) is committed with the mailbox's first pass and keeps older unlinked items
+//!   out of every plan.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::SubsecRound;
+use chrono::{SubsecRound, Utc};
 use exsync_business::BusinessDb;
 use exsync_config::StartMode;
 use exsync_engine::{Observed, Plan, Rules, Scope, SyncWindow, plan};
@@ -19,9 +23,11 @@ use exsync_model::{BusinessId, ExchangeId};
 use exsync_store::{BaseSnapshot, LinkUpsert, PassCommit, StateStore};
 
 use crate::apply::apply_plan;
+use crate::approval::{consume_approval, pending_approval, settle_held};
 use crate::exchange::{ExchangeSide, LinkedItem, LinkedItems};
 use crate::kind::SyncKind;
 use crate::report::KindReport;
+use crate::start_mark::{leave_out_older, start_mark, start_mark_cursor_name};
 use crate::states::{LinkedBase, SidesNow, gather};
 
 /// What every pass of a run shares.
@@ -73,6 +79,7 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     report: &mut KindReport,
 ) -> Result<Plan<T>, String> {
     let mailbox = user.mailbox;
+    let pass_started = Utc::now();
     let links = load_links::<T>(env.state, mailbox, report).await?;
     let (business, business_rejected) =
         list_business::<T>(env.business, user.login, report).await?;
@@ -82,6 +89,10 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         .await
         .map_err(|e| format!("reading the sync state: {e}"))?
         .map(|c| c.value);
+    let first_sync = cursor.is_none() && links.is_empty();
+    let mark = start_mark::<T>(env.state, env.start_mode, mailbox, first_sync, pass_started);
+    let mark = mark.await?;
+    let approval = pending_approval(env.state, mailbox, T::KIND, pass_started).await?;
     let linked: LinkedItems<'_, T> = links
         .iter()
         .map(|l| {
@@ -126,7 +137,10 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     let scope = Scope::new(mailbox)
         .with_window(&in_window)
         .with_linked_total(links.len());
-    let plan = plan(env.rules, &scope, gathered.states);
+    let states = leave_out_older(gathered.states, mark.as_ref(), mailbox);
+    let mut plan = plan(env.rules, &scope, states);
+    settle_held(&mut plan, approval.as_ref(), user.login, report);
+    crate::diagnostics::log_decisions(mailbox, &plan);
     for conflict in &plan.conflicts {
         let what = conflict
             .field
@@ -146,9 +160,6 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
             notice.reason
         ));
     }
-    if let Some(held) = &plan.held {
-        report.held = Some(held.message.clone());
-    }
     if env.dry_run {
         // The counts say what a run would write.
         for op in &plan.ops {
@@ -165,6 +176,13 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     let applied = apply_plan(env.business, user, exchange, &plan, &change_keys, report).await;
     let mut commit = applied.commit;
     refresh_change_keys(&mut commit, mailbox, &links, &fresh_keys, &plan);
+    if let Some(mark) = mark.filter(|mark| mark.is_new) {
+        commit.set_cursor(
+            mailbox,
+            start_mark_cursor_name(T::KIND),
+            mark.at.to_rfc3339(),
+        );
+    }
     if applied.failed_writes == 0 && plan.held.is_none() {
         left_out.extend(applied.written.iter().cloned());
         let next_cursor = exchange.cursor_after_writes(&next_cursor, &left_out);
@@ -181,6 +199,9 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         .commit(&commit)
         .await
         .map_err(|e| format!("committing the sync state: {e}"))?;
+    if let Some(approval) = &approval {
+        consume_approval(env.state, mailbox, T::KIND, approval).await;
+    }
     Ok(plan)
 }
 

@@ -1,6 +1,6 @@
 //! What the service asks of a connector besides passes: a cheap look whether Exchange changed
-//! anything in a mailbox since the stored cursors, so that idle mailboxes cost one small
-//! request per poll instead of a pass.
+//! anything in some mailboxes since their stored cursors, so that idle mailboxes cost a small
+//! share of one request per poll instead of a pass.
 //!
 //! Invariant: a probe never loses a change, because it changes no cursor: anything but a
 //! clear "nothing since" (no cursor, written items left to confirm, a page with entries, a
@@ -18,14 +18,15 @@ use crate::exchange::{ExchangeSide, SideError};
 pub trait MailboxConnector:
     ExchangeSide<Appointment> + ExchangeSide<Task> + ExchangeSide<Contact> + Clone
 {
-    /// Which of `kinds` have changes in `mailbox` since the cursors stored in `state` (or no
-    /// usable cursor, so only a pass can tell).
+    /// For each of `mailboxes`, which of `kinds` have changes since the cursors stored in
+    /// `state` (or no usable cursor, so only a pass can tell); one result per mailbox, in
+    /// order. A connector may ask for many mailboxes in one request.
     fn changed_kinds<'a>(
         &'a self,
         state: &'a StateStore,
-        mailbox: &'a str,
+        mailboxes: &'a [&'a str],
         kinds: &'a [ItemKind],
-    ) -> impl Future<Output = Result<Vec<ItemKind>, SideError>> + 'a;
+    ) -> impl Future<Output = Vec<Result<Vec<ItemKind>, SideError>>> + 'a;
 
     /// The same connector for full passes (`true`: re-read every linked series, heal what
     /// incremental passes cannot see) or incremental ones.

@@ -20,6 +20,7 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
     let options = OnceOptions {
         user: args.user.clone(),
         dry_run: args.dry_run,
+        start_mode: config.service.start_mode,
         ..OnceOptions::default()
     };
     let outcome = sync_once(
@@ -46,7 +47,7 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-fn print_outcome(outcome: &OnceOutcome, dry_run: bool) {
+pub(super) fn print_outcome(outcome: &OnceOutcome, dry_run: bool) {
     if dry_run {
         println!("Dry run: nothing was written; the counts are what a run would write.");
     }

@@ -19,6 +19,9 @@ use super::{GraphClient, GraphError, GraphRequest, GraphResponse};
 /// Graph's limit of requests per `$batch`.
 pub const MAX_BATCH: usize = 20;
 
+/// The concurrency-slot key of batches that span mailboxes.
+const ACROSS_MAILBOXES: &str = "(several mailboxes)";
+
 impl GraphClient {
     /// Sends `requests` for `mailbox` in `$batch`es of up to 20; one result per request, in
     /// order. Inner throttling is retried; everything else is the inner answer.
@@ -26,6 +29,27 @@ impl GraphClient {
         &self,
         mailbox: &str,
         requests: &[GraphRequest],
+    ) -> Vec<Result<GraphResponse, GraphError>> {
+        let items: Vec<(&str, &GraphRequest)> = requests.iter().map(|r| (mailbox, r)).collect();
+        self.batch_items(mailbox, &items).await
+    }
+
+    /// Sends requests for several mailboxes (each paced against its own mailbox's budget) in
+    /// `$batch`es of up to 20: cheap small reads such as probes of many mailboxes' delta
+    /// links. One result per request, in order; inner throttling is retried.
+    pub async fn batch_across(
+        &self,
+        requests: &[(&str, GraphRequest)],
+    ) -> Vec<Result<GraphResponse, GraphError>> {
+        let items: Vec<(&str, &GraphRequest)> = requests.iter().map(|(m, r)| (*m, r)).collect();
+        self.batch_items(ACROSS_MAILBOXES, &items).await
+    }
+
+    /// The `$batch`es of `requests` (mailbox, request), sent in `slot`'s concurrency slots.
+    async fn batch_items(
+        &self,
+        slot: &str,
+        requests: &[(&str, &GraphRequest)],
     ) -> Vec<Result<GraphResponse, GraphError>> {
         let mut results: Vec<Option<Result<GraphResponse, GraphError>>> =
             requests.iter().map(|_| None).collect();
@@ -35,7 +59,7 @@ impl GraphClient {
             let mut attempt = 0;
             while !pending.is_empty() {
                 attempt += 1;
-                let answers = self.send_batch(mailbox, chunk, &pending).await;
+                let answers = self.send_batch(slot, chunk, &pending).await;
                 let answers = match answers {
                     Ok(answers) => answers,
                     Err(error) => {
@@ -48,7 +72,7 @@ impl GraphClient {
                 let mut throttled = Vec::new();
                 let mut wait = Duration::ZERO;
                 for (i, status, headers, body) in answers {
-                    let request = &chunk[i];
+                    let (mailbox, request) = chunk[i];
                     if (status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE)
                         && attempt < self.retry.max_attempts
@@ -81,10 +105,11 @@ impl GraphClient {
         }
         results
             .into_iter()
-            .map(|r| {
+            .zip(requests)
+            .map(|(r, (mailbox, _))| {
                 r.unwrap_or_else(|| {
                     Err(GraphError::Protocol {
-                        mailbox: mailbox.to_owned(),
+                        mailbox: (*mailbox).to_owned(),
                         operation: "$batch".to_owned(),
                         reason: "no answer for a request".to_owned(),
                     })
@@ -93,20 +118,31 @@ impl GraphClient {
             .collect()
     }
 
-    /// One `$batch` of `chunk[i]` for `i` in `pending`: `(i, status, headers, body)` per answer.
+    /// One `$batch` of `chunk[i]` for `i` in `pending`, in `slot`'s concurrency slots:
+    /// `(i, status, headers, body)` per answer.
     async fn send_batch(
         &self,
-        mailbox: &str,
-        chunk: &[GraphRequest],
+        slot: &str,
+        chunk: &[(&str, &GraphRequest)],
         pending: &[usize],
     ) -> Result<Vec<(usize, StatusCode, Value, Value)>, GraphError> {
         let inner: Vec<Value> = pending
             .iter()
-            .map(|&i| inner_request(i, &chunk[i], self.base_url()))
+            .map(|&i| inner_request(i, chunk[i].1, self.base_url()))
             .collect();
         self.batched_requests
             .fetch_add(inner.len() as u64, Ordering::Relaxed);
-        self.pace(mailbox, inner.len() as u32).await;
+        let mut per_mailbox: Vec<(&str, u32)> = Vec::new();
+        for &i in pending {
+            match per_mailbox.iter_mut().find(|(m, _)| *m == chunk[i].0) {
+                Some((_, count)) => *count += 1,
+                None => per_mailbox.push((chunk[i].0, 1)),
+            }
+        }
+        for (mailbox, count) in per_mailbox {
+            self.pace(mailbox, count).await;
+        }
+        let mailbox = slot;
         let request =
             GraphRequest::new(Method::POST, "/$batch", "$batch").json(json!({ "requests": inner }));
         let started = std::time::Instant::now();
@@ -134,10 +170,11 @@ impl GraphClient {
                 .ok_or_else(|| protocol("an answer without `status`"))?;
             if log_items {
                 let body = &answer["body"];
-                let url = self.absolute(&chunk[index].url);
+                let (inner_mailbox, inner) = chunk[index];
+                let url = self.absolute(&inner.url);
                 super::transfer::batch_item(
-                    mailbox,
-                    &chunk[index],
+                    inner_mailbox,
+                    inner,
                     &url,
                     status.as_u16(),
                     body,

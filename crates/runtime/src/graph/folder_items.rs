@@ -463,6 +463,7 @@ impl<T: FolderKind> ExchangeSide<T> for GraphConnector {
         _window: &'a SyncWindow,
         linked: &'a LinkedItems<'a, T>,
     ) -> Result<Collected<T>, SideError> {
+        self.probe_links.forget(mailbox, T::KIND);
         let container = T::container(self, mailbox).await?;
         self.collect_in(mailbox, &container, cursor, linked).await
     }

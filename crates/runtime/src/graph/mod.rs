@@ -42,6 +42,9 @@ pub struct GraphConnector {
     read_only: bool,
     /// Full pass: re-read every linked series (a deleted occurrence makes no delta entry).
     full_pass: bool,
+    /// The stored delta links probes follow, by mailbox and kind (`None`: no usable cursor);
+    /// forgotten when a pass collects that kind, since the pass may store a new cursor.
+    probe_links: probe::ProbeLinks,
 }
 
 impl GraphConnector {
@@ -63,6 +66,7 @@ impl GraphConnector {
             containers: Arc::default(),
             read_only: false,
             full_pass: true,
+            probe_links: probe::ProbeLinks::default(),
         }
     }
 
@@ -142,6 +146,8 @@ impl ExchangeSide<Appointment> for GraphConnector {
         window: &'a SyncWindow,
         linked: &'a LinkedItems<'a, Appointment>,
     ) -> Result<Collected<Appointment>, SideError> {
+        self.probe_links
+            .forget(mailbox, exsync_model::ItemKind::Appointment);
         self.collect_events(mailbox, cursor, window, linked).await
     }
 

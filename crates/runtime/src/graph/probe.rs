@@ -1,10 +1,20 @@
-//! The Graph probe: one GET of each stored delta link (all kinds of a mailbox in one `$batch`),
-//! asking for one entry per page. An empty last page means nothing changed.
+//! The Graph probe: one GET of each stored delta link, asking for one entry per page, for
+//! many mailboxes in shared `$batch`es (20 requests each). An empty last page means nothing
+//! changed.
 //!
-//! Decision: a probe writes nothing, not even the fresh delta link of a quiet answer. Storing
-//! it would cost a state-store write per mailbox and kind every poll interval; the stored link
-//! stays valid and is renewed by every pass, at least by the full pass every few minutes, so
-//! it never comes near Graph's expiry of sync states.
+//! Decisions:
+//! - A probe writes nothing, not even the fresh delta link of a quiet answer. Storing it would
+//!   cost a state-store write per mailbox and kind every poll interval; the stored link stays
+//!   valid and is renewed by every pass, at least by the full pass every few minutes, so it
+//!   never comes near Graph's expiry of sync states.
+//! - The delta links are remembered between probes ([`ProbeLinks`]) and forgotten when a pass
+//!   collects that mailbox and kind (the pass may store a new cursor). The service never runs
+//!   a probe and a pass of one mailbox at once, and another process syncs a mailbox only
+//!   under its lease, after which this one starts with a full pass; so a remembered link is
+//!   always the stored one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use exsync_graph::client::{GraphError, GraphRequest, GraphResponse};
 use exsync_model::{Contact, ItemKind, Task};
@@ -16,49 +26,82 @@ use super::{GraphConnector, events_collect, side_error};
 use crate::exchange::SideError;
 use crate::probe::MailboxConnector;
 
+/// Delta links by mailbox and kind; `None`: no usable cursor.
+type LinksByMailbox = HashMap<(String, ItemKind), Option<String>>;
+
+/// The delta links probes follow.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProbeLinks(Arc<Mutex<LinksByMailbox>>);
+
+impl ProbeLinks {
+    /// Forgets `mailbox`'s `kind` (a pass is collecting it).
+    pub(crate) fn forget(&self, mailbox: &str, kind: ItemKind) {
+        self.lock().remove(&(mailbox.to_owned(), kind));
+    }
+
+    fn get(&self, mailbox: &str, kind: ItemKind) -> Option<Option<String>> {
+        self.lock().get(&(mailbox.to_owned(), kind)).cloned()
+    }
+
+    fn remember(&self, mailbox: &str, kind: ItemKind, link: Option<String>) {
+        self.lock().insert((mailbox.to_owned(), kind), link);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LinksByMailbox> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl MailboxConnector for GraphConnector {
     async fn changed_kinds<'a>(
         &'a self,
         state: &'a StateStore,
-        mailbox: &'a str,
+        mailboxes: &'a [&'a str],
         kinds: &'a [ItemKind],
-    ) -> Result<Vec<ItemKind>, SideError> {
-        let mut changed = Vec::new();
-        let mut asked: Vec<(ItemKind, DeltaCursor)> = Vec::new();
-        for &kind in kinds {
-            let text = state
-                .cursor(mailbox, cursor_name(kind))
-                .await
-                .map_err(|e| SideError {
-                    message: format!("reading the sync state: {e}"),
-                    mailbox_wide: true,
-                })?;
-            match text.and_then(|c| serde_json::from_str::<DeltaCursor>(&c.value).ok()) {
-                Some(cursor) if cursor.unconfirmed.is_empty() && !cursor.delta_link.is_empty() => {
-                    asked.push((kind, cursor));
+    ) -> Vec<Result<Vec<ItemKind>, SideError>> {
+        let mut results: Vec<Result<Vec<ItemKind>, SideError>> =
+            mailboxes.iter().map(|_| Ok(Vec::new())).collect();
+        let mut asked: Vec<(usize, ItemKind)> = Vec::new();
+        let mut requests: Vec<(&str, GraphRequest)> = Vec::new();
+        for (index, mailbox) in mailboxes.iter().enumerate() {
+            for &kind in kinds {
+                match self.probe_link(state, mailbox, kind).await {
+                    Err(error) => {
+                        results[index] = Err(error);
+                        break;
+                    }
+                    Ok(None) => push_changed(&mut results[index], kind),
+                    Ok(Some(link)) => {
+                        asked.push((index, kind));
+                        requests.push((
+                            mailbox,
+                            GraphRequest::get(link, "probe for changes")
+                                .prefer("odata.maxpagesize=1"),
+                        ));
+                    }
                 }
-                _ => changed.push(kind),
             }
         }
-        let requests: Vec<GraphRequest> = asked
-            .iter()
-            .map(|(_, cursor)| {
-                GraphRequest::get(cursor.delta_link.clone(), "probe for changes")
-                    .prefer("odata.maxpagesize=1")
-            })
-            .collect();
         let answers = match requests.as_slice() {
             [] => Vec::new(),
-            [one] => vec![self.client.send(mailbox, one).await],
-            many => self.client.batch(mailbox, many).await,
+            [(mailbox, one)] => vec![self.client.send(mailbox, one).await],
+            many => self.client.batch_across(many).await,
         };
-        for ((kind, _), answer) in asked.into_iter().zip(answers) {
-            if !is_quiet(answer)? {
-                changed.push(kind);
+        for ((index, kind), answer) in asked.into_iter().zip(answers) {
+            match is_quiet(answer) {
+                Ok(true) => {}
+                Ok(false) => push_changed(&mut results[index], kind),
+                Err(error) => {
+                    if results[index].is_ok() {
+                        results[index] = Err(error);
+                    }
+                }
             }
         }
-        changed.sort_by_key(|kind| kind_order(*kind));
-        Ok(changed)
+        for result in results.iter_mut().flatten() {
+            result.sort_by_key(|kind| kind_order(*kind));
+        }
+        results
     }
 
     fn for_full_pass(&self, full: bool) -> Self {
@@ -67,6 +110,41 @@ impl MailboxConnector for GraphConnector {
 
     fn throttled(&self) -> u64 {
         self.client.counts().throttled
+    }
+}
+
+impl GraphConnector {
+    /// The delta link a probe of `mailbox`'s `kind` follows: remembered, or read from the
+    /// stored cursor; `None` when there is no usable one (no cursor, or written items left
+    /// to confirm: only a pass can tell).
+    async fn probe_link(
+        &self,
+        state: &StateStore,
+        mailbox: &str,
+        kind: ItemKind,
+    ) -> Result<Option<String>, SideError> {
+        if let Some(known) = self.probe_links.get(mailbox, kind) {
+            return Ok(known);
+        }
+        let stored = state
+            .cursor(mailbox, cursor_name(kind))
+            .await
+            .map_err(|e| SideError {
+                message: format!("reading the sync state: {e}"),
+                mailbox_wide: true,
+            })?;
+        let link = stored
+            .and_then(|c| serde_json::from_str::<DeltaCursor>(&c.value).ok())
+            .filter(|c| c.unconfirmed.is_empty() && !c.delta_link.is_empty())
+            .map(|c| c.delta_link);
+        self.probe_links.remember(mailbox, kind, link.clone());
+        Ok(link)
+    }
+}
+
+fn push_changed(result: &mut Result<Vec<ItemKind>, SideError>, kind: ItemKind) {
+    if let Ok(kinds) = result {
+        kinds.push(kind);
     }
 }
 

@@ -8,6 +8,7 @@ mod crashes;
 mod patterns;
 mod recovery;
 mod rules;
+mod safety;
 mod series;
 mod tasks_contacts;
 mod window;

@@ -1,5 +1,5 @@
-//! Running one scheduled job: a probe (does Exchange have changes?) or a pass over some kinds
-//! of one mailbox, with the settings in force when it starts.
+//! Running scheduled jobs: probes (does Exchange have changes?) of several mailboxes at once,
+//! or a pass over some kinds of one mailbox, with the settings in force when they start.
 //!
 //! Invariant: a job never panics the service; whatever goes wrong ends as a failed job with
 //! a message naming the mailbox, and the schedule backs the mailbox off.
@@ -66,68 +66,117 @@ pub struct JobResult {
     pub ended_at: DateTime<Utc>,
 }
 
-/// Runs `job` with `settings`.
-pub async fn run_job<X: MailboxConnector>(
+/// Jobs started together: one pass, or probes of several mailboxes (asked in shared requests).
+#[derive(Debug)]
+pub enum JobBatch {
+    /// A pass.
+    Pass(Job),
+    /// Probes.
+    Probes(Vec<Job>),
+}
+
+/// Graph answers up to 20 requests per `$batch`; a probe asks one per synced kind.
+const REQUESTS_PER_BATCH: usize = 20;
+
+/// How many mailboxes one probe batch asks about, for `kinds` synced kinds.
+pub fn probes_per_batch(kinds: usize) -> usize {
+    (REQUESTS_PER_BATCH / kinds.max(1)).max(1)
+}
+
+/// Runs `batch` with `settings`; one result per job.
+pub async fn run_batch<X: MailboxConnector>(
     context: &JobContext<'_, X>,
-    job: Job,
+    batch: JobBatch,
     settings: Arc<LiveSettings>,
-) -> JobResult {
-    match &job {
-        Job::Probe { mailbox, .. } => {
-            let kinds = settings.synced_kinds();
-            let probed = context
-                .connector
-                .changed_kinds(context.state, mailbox, &kinds)
-                .await;
-            let (end, error) = match probed {
+) -> Vec<JobResult> {
+    match batch {
+        JobBatch::Pass(job) => vec![run_pass(context, job, &settings).await],
+        JobBatch::Probes(jobs) => run_probes(context, jobs, &settings).await,
+    }
+}
+
+/// Probes `jobs`' mailboxes for Exchange changes.
+async fn run_probes<X: MailboxConnector>(
+    context: &JobContext<'_, X>,
+    jobs: Vec<Job>,
+    settings: &LiveSettings,
+) -> Vec<JobResult> {
+    let kinds = settings.synced_kinds();
+    let mailboxes: Vec<&str> = jobs.iter().map(Job::mailbox).collect();
+    let answers = context
+        .connector
+        .changed_kinds(context.state, &mailboxes, &kinds)
+        .await;
+    let ended_at = Utc::now();
+    jobs.iter()
+        .zip(answers)
+        .map(|(job, answer)| {
+            let (end, error) = match answer {
                 Ok(changed) => (JobEnd::Probed(KindSet::of(changed)), None),
                 Err(error) => (
                     JobEnd::Failed,
                     Some(format!(
-                        "looking for changes in mailbox {mailbox}: {}",
+                        "looking for changes in mailbox {}: {}",
+                        job.mailbox(),
                         error.message
                     )),
                 ),
             };
             JobResult {
-                job,
+                job: job.clone(),
                 end,
                 reports: Vec::new(),
                 error,
-                ended_at: Utc::now(),
+                ended_at,
             }
-        }
-        Job::Pass {
-            login,
-            mailbox,
-            kinds,
-            full,
-        } => {
-            let now = Utc::now();
-            let env = PassEnv {
-                business: context.business,
-                state: context.state,
-                rules: &settings.rules,
-                window: window_for(now, settings.sync.months_past, settings.sync.months_future),
-                dry_run: false,
-                start_mode: settings.start_mode,
-            };
-            let who = MailboxUser { login, mailbox };
-            let connector = context.connector.for_full_pass(*full);
-            let reports = sync_mailbox(&env, who, &connector, &kinds.kinds()).await;
-            let failure = reports.iter().find_map(|r| r.failure.clone());
-            let end = if failure.is_some() {
-                JobEnd::Failed
-            } else {
-                JobEnd::Passed
-            };
-            JobResult {
-                job: job.clone(),
-                end,
-                reports,
-                error: failure,
-                ended_at: Utc::now(),
-            }
-        }
+        })
+        .collect()
+}
+
+/// Runs a pass job.
+async fn run_pass<X: MailboxConnector>(
+    context: &JobContext<'_, X>,
+    job: Job,
+    settings: &LiveSettings,
+) -> JobResult {
+    let Job::Pass {
+        login,
+        mailbox,
+        kinds,
+        full,
+    } = &job
+    else {
+        return JobResult {
+            end: JobEnd::Failed,
+            error: Some(format!("not a pass: {job:?}")),
+            job,
+            reports: Vec::new(),
+            ended_at: Utc::now(),
+        };
+    };
+    let now = Utc::now();
+    let env = PassEnv {
+        business: context.business,
+        state: context.state,
+        rules: &settings.rules,
+        window: window_for(now, settings.sync.months_past, settings.sync.months_future),
+        dry_run: false,
+        start_mode: settings.start_mode,
+    };
+    let who = MailboxUser { login, mailbox };
+    let connector = context.connector.for_full_pass(*full);
+    let reports = sync_mailbox(&env, who, &connector, &kinds.kinds()).await;
+    let failure = reports.iter().find_map(|r| r.failure.clone());
+    let end = if failure.is_some() {
+        JobEnd::Failed
+    } else {
+        JobEnd::Passed
+    };
+    JobResult {
+        job: job.clone(),
+        end,
+        reports,
+        error: failure,
+        ended_at: Utc::now(),
     }
 }

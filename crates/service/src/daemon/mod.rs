@@ -2,7 +2,7 @@
 //!
 //! One loop owns the [`Schedule`]; around it run the journal watcher (business changes, users
 //! switched on or off), the lease keeper (which mailboxes this instance syncs) and up to
-//! `max_passes` passes plus [`MAX_PROBES`] probes at once, all in this task. Settings arrive
+//! `max_passes` passes plus [`MAX_PROBE_BATCHES`] batches of probes at once, all in this task. Settings arrive
 //! through a watch channel, so a reloaded configuration applies from the next job on.
 //!
 //! Invariants:
@@ -32,15 +32,16 @@ use futures_util::stream::FuturesUnordered;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-pub use jobs::{JobContext, JobResult, LiveSettings};
+pub use jobs::{JobBatch, JobContext, JobResult, LiveSettings, probes_per_batch};
 pub use journal::{Noticed, notices_of};
 pub use leases::{LeaseChanges, LeaseKeeper, mailbox_resource};
 pub use schedule::{Job, JobEnd, KindSet, Schedule, Timing, Waiting, mailbox_key};
 
 use crate::{Readiness, StatusBoard};
 
-/// Probes running at once besides the passes (each is one small request).
-pub const MAX_PROBES: usize = 16;
+/// Probe batches running at once besides the passes (each is one `$batch` asking up to 20
+/// mailbox-and-kind delta links).
+pub const MAX_PROBE_BATCHES: usize = 4;
 
 /// How long jobs in flight may take to finish once the service is told to stop.
 pub const STOP_GRACE: Duration = Duration::from_secs(8);
@@ -120,26 +121,40 @@ pub async fn run_service<X: MailboxConnector>(
                 break;
             };
             passes += 1;
-            running.push(jobs::run_job(&context, job, current.clone()));
+            running.push(jobs::run_batch(
+                &context,
+                JobBatch::Pass(job),
+                current.clone(),
+            ));
         }
-        while probes < MAX_PROBES {
-            let Some(job) = schedule.next_probe(now_std) else {
+        let per_batch = jobs::probes_per_batch(current.synced_kinds().len());
+        while probes < MAX_PROBE_BATCHES {
+            let batch: Vec<Job> = std::iter::from_fn(|| schedule.next_probe(now_std))
+                .take(per_batch)
+                .collect();
+            if batch.is_empty() {
                 break;
-            };
+            }
             probes += 1;
-            running.push(jobs::run_job(&context, job, current.clone()));
+            running.push(jobs::run_batch(
+                &context,
+                JobBatch::Probes(batch),
+                current.clone(),
+            ));
         }
         let wake = Instant::from_std(schedule.next_wakeup(now_std))
             .min(heartbeat_due)
             .min(roster_due);
         tokio::select! {
             () = &mut stop => break,
-            Some(result) = running.next(), if !running.is_empty() => {
-                match result.job {
-                    Job::Pass { .. } => passes -= 1,
-                    Job::Probe { .. } => probes -= 1,
+            Some(results) = running.next(), if !running.is_empty() => {
+                match results.first().map(|r| &r.job) {
+                    Some(Job::Pass { .. }) => passes -= 1,
+                    _ => probes -= 1,
                 }
-                finish(&service, &mut keeper, &mut schedule, result).await;
+                for result in results {
+                    finish(&service, &mut keeper, &mut schedule, result).await;
+                }
             }
             Some(notice) = notices.recv() => {
                 note(&service, &mut schedule, notice, &mut roster_due);
@@ -156,8 +171,10 @@ pub async fn run_service<X: MailboxConnector>(
         }
     }
     let drained = tokio::time::timeout(STOP_GRACE, async {
-        while let Some(result) = running.next().await {
-            finish(&service, &mut keeper, &mut schedule, result).await;
+        while let Some(results) = running.next().await {
+            for result in results {
+                finish(&service, &mut keeper, &mut schedule, result).await;
+            }
         }
     })
     .await;
