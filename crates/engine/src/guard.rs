@@ -38,7 +38,7 @@ pub(crate) fn apply<T>(plan: &mut Plan<T>, guard: MassDeleteGuard, linked: usize
         "plan would delete {deletions} of {linked} {kind}s in mailbox {mailbox} \
          ({in_exchange} in Exchange, {in_business} in the business application; \
          {percent} % > {max} %): held; check the business database and the mailbox in \
-         Exchange, then run with --allow-mass-delete",
+         Exchange; if the deletions are meant, approve them",
         kind = plan.kind,
         mailbox = plan.mailbox,
         max = guard.max_percent(),

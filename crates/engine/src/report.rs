@@ -141,7 +141,7 @@ impl<T> Plan<T> {
     }
 
     /// Puts held deletions back into [`Plan::ops`] (the administrator allowed the mass
-    /// deletion, e.g. `--allow-mass-delete`). Does nothing when nothing was held.
+    /// deletion, e.g. `exsync approve LOGIN`). Does nothing when nothing was held.
     pub fn release_held(&mut self) {
         if let Some(held) = self.held.take() {
             self.ops.extend(held.deletions);

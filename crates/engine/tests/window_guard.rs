@@ -182,7 +182,7 @@ fn mass_deletion_is_held_above_the_share_and_not_at_it() {
         held.message,
         "plan would delete 31 of 100 tasks in mailbox eva@example.com (31 in Exchange, 0 in the \
          business application; 31 % > 30 %): held; check the business database and the mailbox \
-         in Exchange, then run with --allow-mass-delete"
+         in Exchange; if the deletions are meant, approve them"
     );
     // Only the deletions are held: the create still runs.
     assert_eq!(above.ops.len(), 1);

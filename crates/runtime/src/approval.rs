@@ -113,8 +113,8 @@ pub(crate) fn settle_held<T>(
     }
     let message = &held.message;
     let head = message
-        .strip_suffix(", then run with --allow-mass-delete")
-        .map(|head| format!("{head}, then"))
-        .unwrap_or_else(|| format!("{message};"));
-    report.held = Some(format!("{head} release with `exsync approve {login}`"));
+        .strip_suffix(" approve them")
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{message}; if the deletions are meant,"));
+    report.held = Some(format!("{head} release them with `exsync approve {login}`"));
 }

@@ -243,7 +243,7 @@ impl<T: Blank> Sim<T> {
         plan(rules, &scope, self.states())
     }
 
-    /// Runs a plan as the runtime would (held deletions released: `--allow-mass-delete`).
+    /// Runs a plan as the runtime would (held deletions released, as `exsync approve` does).
     pub fn apply(&mut self, mut plan: Plan<T>) {
         plan.release_held();
         for op in plan.ops {

@@ -43,7 +43,7 @@ async fn approval_releases_held_deletions_once(backend: Backend) {
     let first = world.sync().await;
     let message = held(&first).expect("3 of 4 deletions are held");
     assert!(
-        message.ends_with("release with `exsync approve user0`"),
+        message.ends_with("if the deletions are meant, release them with `exsync approve user0`"),
         "{message}"
     );
     assert_eq!(total(&first, |r| r.exchange.deleted), 0);
