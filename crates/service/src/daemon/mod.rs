@@ -142,9 +142,12 @@ pub async fn run_service<X: MailboxConnector>(
                 current.clone(),
             ));
         }
-        let wake = Instant::from_std(schedule.next_wakeup(now_std))
-            .min(heartbeat_due)
-            .min(roster_due);
+        let pass_slot_free = passes < service.max_passes.max(1);
+        let probe_slot_free = probes < MAX_PROBE_BATCHES;
+        let wake =
+            Instant::from_std(schedule.next_wakeup(now_std, pass_slot_free, probe_slot_free))
+                .min(heartbeat_due)
+                .min(roster_due);
         tokio::select! {
             () = &mut stop => break,
             Some(results) = running.next(), if !running.is_empty() => {

@@ -374,23 +374,36 @@ impl Schedule {
         Some(waiting(entry))
     }
 
-    /// The earliest instant something may fall due (bounded by one poll interval).
-    pub fn next_wakeup(&self, now: Instant) -> Instant {
+    /// The earliest instant a job may become startable, bounded by one poll interval:
+    /// passes only count when `pass_slot_free`, probes when `probe_slot_free` (a due job
+    /// without a free slot starts when a running one ends, which wakes the loop anyway).
+    pub fn next_wakeup(
+        &self,
+        now: Instant,
+        pass_slot_free: bool,
+        probe_slot_free: bool,
+    ) -> Instant {
         let timing = self.timing;
+        let horizon = now + timing.poll;
         self.mailboxes
             .values()
             .filter(|e| e.owned && e.running.is_none())
-            .map(|e| {
-                let due = if e.pending.is_empty() {
-                    e.next_probe.min(e.next_full)
-                } else {
-                    ready_at(e, timing).min(e.next_full)
-                };
-                due.max(e.not_before)
+            .filter_map(|e| {
+                let pass = pass_slot_free.then(|| {
+                    if e.pending.is_empty() {
+                        e.next_full
+                    } else {
+                        ready_at(e, timing).min(e.next_full)
+                    }
+                });
+                let probe = (probe_slot_free && e.pending.is_empty() && e.next_full > now)
+                    .then_some(e.next_probe);
+                let due = pass.into_iter().chain(probe).min()?;
+                Some(due.max(e.not_before))
             })
             .min()
-            .unwrap_or(now + timing.poll)
-            .min(now + timing.poll)
+            .unwrap_or(horizon)
+            .min(horizon)
             .max(now)
     }
 }

@@ -214,8 +214,39 @@ fn users_leaving_the_roster_are_dropped_and_a_regained_lease_starts_with_a_full_
 fn company_contacts_wake_every_mailbox_and_the_wakeup_follows_the_earliest_due_time() {
     let t0 = Instant::now();
     let mut schedule = settled(&["ann", "bob"], t0);
-    assert!(schedule.next_wakeup(t0) <= t0 + POLL);
+    assert!(schedule.next_wakeup(t0, true, true) <= t0 + POLL);
     let touched = schedule.notice(None, KindSet::of([ItemKind::Contact]), 1, t0, wall());
     assert_eq!(touched.len(), 2);
-    assert_eq!(schedule.next_wakeup(t0), t0 + Duration::from_millis(300));
+    assert_eq!(
+        schedule.next_wakeup(t0, true, true),
+        t0 + Duration::from_millis(300)
+    );
+}
+
+#[test]
+fn due_jobs_without_a_free_slot_do_not_wake_the_loop() {
+    let t0 = Instant::now();
+    let mut schedule = settled(&["ann", "bob"], t0);
+    let later = t0 + FULL * 2;
+    schedule.notice(Some("ann"), KindSet::of([ItemKind::Task]), 1, t0, wall());
+    assert_eq!(
+        schedule.next_wakeup(later, true, true),
+        later,
+        "work is due now"
+    );
+    assert_eq!(
+        schedule.next_wakeup(later, false, true),
+        later + POLL,
+        "no pass slot: full passes and waiting changes cannot start, and nobody may be probed \
+         while its full pass is due"
+    );
+    let mut idle = settled(&["ann"], t0);
+    let probe_due = t0 + POLL + Duration::from_secs(1);
+    assert_eq!(
+        idle.next_wakeup(probe_due, true, false),
+        probe_due + POLL,
+        "no probe slot: the due probe waits for a running one to end"
+    );
+    assert_eq!(idle.next_wakeup(probe_due, true, true), probe_due);
+    assert!(idle.next_probe(probe_due).is_some());
 }
