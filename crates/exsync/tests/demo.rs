@@ -102,6 +102,13 @@ fn the_demo_syncs_everything_shows_both_changes_arriving_and_exits_0() {
         summary.contains("written to the business database: updated 1 appointment\n"),
         "{summary}"
     );
+    assert!(
+        summary.contains(&format!(
+            "written to Exchange: {EXPORTED}; updated 1 appointment\n"
+        )),
+        "nothing but the demo items and the business change was written to Exchange (no \
+         item rewritten after its export): {summary}"
+    );
 
     // The Outlook change is in the business database, written by exsync.
     let url = format!("sqlite://{}", dir.path().join("exsync-demo.db").display());

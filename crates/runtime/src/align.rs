@@ -82,12 +82,59 @@ impl Align for Task {
 }
 
 impl Align for exsync_model::Contact {
-    fn align_to(&mut self, _reference: &Self) {}
+    /// A contact written without a display name gets one from Exchange ("Given Surname",
+    /// with or without the middle name, else the company); that is the same name the other
+    /// side shows, spelled out, not an edit.
+    fn align_to(&mut self, reference: &Self) {
+        if !reference.display_name.trim().is_empty() || self.display_name.is_empty() {
+            return;
+        }
+        let mut unnamed = self.clone();
+        unnamed.display_name.clear();
+        let without_middle = [&self.given_name, &self.surname]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let shown = self.display_name.trim();
+        if shown == unnamed.shown_name() || (!without_middle.is_empty() && shown == without_middle)
+        {
+            self.display_name = reference.display_name.clone();
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDateTime;
+    use exsync_model::Contact;
+
+    #[test]
+    fn a_display_name_exchange_derived_is_no_edit_but_a_different_one_is() {
+        let reference = Contact {
+            given_name: "Anna".into(),
+            surname: "Weber".into(),
+            ..Contact::default()
+        };
+        let mut read = reference.clone();
+        read.display_name = "Anna Weber".into();
+        read.align_to(&reference);
+        assert_eq!(read, reference);
+        let mut renamed = reference.clone();
+        renamed.display_name = "Dr. Anna Weber".into();
+        renamed.align_to(&reference);
+        assert_eq!(renamed.display_name, "Dr. Anna Weber", "a real edit stays");
+        let mut named_reference = reference.clone();
+        named_reference.display_name = "Weber, Anna".into();
+        let mut read = reference.clone();
+        read.display_name = "Anna Weber".into();
+        read.align_to(&named_reference);
+        assert_eq!(
+            read.display_name, "Anna Weber",
+            "only an empty reference is filled in"
+        );
+    }
 
     use super::*;
 
