@@ -83,7 +83,20 @@ pub(crate) fn build(settings: &Settings) -> (Config, Vec<ConfigError>) {
     let logging = build_logging(&mut r, defaults.logging);
     let admin = AdminConfig {
         listen: r.listen("admin.listen").unwrap_or(defaults.admin.listen),
+        token: r.secret("admin.token").map(|(token, _)| token),
     };
+    if let Some(addr) = admin.listen
+        && !addr.ip().is_loopback()
+        && admin.token.is_none()
+    {
+        r.error(ConfigError::Conflict {
+            keys: vec!["admin.listen", "admin.token"],
+            message: format!(
+                "admin.listen = \"{addr}\" is reachable from other machines, so the admin endpoint \
+                 needs a token: set admin.token (or admin.token_file), or listen on 127.0.0.1"
+            ),
+        });
+    }
     let outcome = r.finish();
     debug_assert!(
         outcome.unread.is_empty(),
@@ -226,6 +239,7 @@ mod tests {
         build_exchange(&mut r);
         build_logging(&mut r, LoggingConfig::default());
         r.listen("admin.listen");
+        r.secret("admin.token");
         let outcome = r.finish();
         assert_eq!(outcome.unread, Vec::<&str>::new());
         assert!(outcome.errors.is_empty());

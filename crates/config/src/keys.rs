@@ -145,6 +145,8 @@ pub const KEYS: &[KeyInfo] = &[
     plain("logging.exchange_transfers"),
     plain("logging.diagnostics"),
     plain("admin.listen"),
+    secret("admin.token"),
+    secret_file("admin.token_file"),
 ];
 
 /// Every section (TOML table) that may appear in the file, parents before children.

@@ -230,19 +230,34 @@ impl Default for LoggingConfig {
 }
 
 /// `[admin]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct AdminConfig {
     /// Address of the health/metrics endpoint; `None` = switched off.
     pub listen: Option<SocketAddr>,
+    /// The bearer token every request but `/healthz` must carry; required when `listen` is
+    /// not a loopback address.
+    pub token: Option<secrecy::SecretString>,
 }
 
 impl Default for AdminConfig {
     fn default() -> Self {
         AdminConfig {
             listen: Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 8470))),
+            token: None,
         }
     }
 }
+
+impl PartialEq for AdminConfig {
+    fn eq(&self, other: &Self) -> bool {
+        use secrecy::ExposeSecret;
+        self.listen == other.listen
+            && self.token.as_ref().map(|t| t.expose_secret().to_owned())
+                == other.token.as_ref().map(|t| t.expose_secret().to_owned())
+    }
+}
+
+impl Eq for AdminConfig {}
 
 #[cfg(test)]
 mod tests {

@@ -159,6 +159,11 @@ impl Config {
                 .admin
                 .listen
                 .map_or_else(|| text("off"), |addr| text(&addr.to_string())),
+            "admin.token" => self.secret(
+                key,
+                self.admin.token.is_some(),
+                "none (allowed only on a loopback address)",
+            ),
             _ if is_secret_file(key) => self.secret_file(key),
             _ if key.starts_with("exchange.online.") => self.shown_online(key),
             _ if key.starts_with("exchange.server.") => self.shown_server(key),

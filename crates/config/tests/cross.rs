@@ -285,3 +285,27 @@ fn admin_listen_accepts_off_addresses_and_localhost() {
         Some("127.0.0.1:9999")
     );
 }
+
+#[test]
+fn an_admin_endpoint_other_machines_can_reach_needs_a_token() {
+    let lines = errors(Config::from_toml_str(
+        "[admin]\nlisten = \"0.0.0.0:8470\"\n",
+        no_env(),
+    ));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("admin.listen") && lines[0].contains("admin.token"),
+        "{lines:?}"
+    );
+    let with_token = load(
+        "[admin]\nlisten = \"0.0.0.0:8470\"\ntoken = \"Admin~Token~7\"\n",
+        &[],
+    );
+    assert!(with_token.admin.token.is_some());
+    assert!(
+        !format!("{with_token:?}").contains("Admin~Token~7"),
+        "the token is never shown"
+    );
+    let loopback = load("[admin]\nlisten = \"127.0.0.1:8470\"\n", &[]);
+    assert!(loopback.admin.token.is_none(), "optional on loopback");
+}

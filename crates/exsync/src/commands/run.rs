@@ -85,11 +85,12 @@ pub async fn start_admin(
     println!("admin endpoint: http://{bound}/status");
     let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
     let (board, readiness) = (board.clone(), readiness.clone());
+    let token = config.admin.token.clone();
     tokio::spawn(async move {
         let shutdown = async {
             let _ = admin_stopped.await;
         };
-        if let Err(error) = serve_listener(listener, None, board, readiness, shutdown).await {
+        if let Err(error) = serve_listener(listener, token, board, readiness, shutdown).await {
             tracing::error!(%error, "the admin endpoint stopped");
         }
     });

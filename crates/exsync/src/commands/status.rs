@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use exsync_config::Config;
+use exsync_config::{Config, ExposeSecret};
 use exsync_service::{StatusSnapshot, render_status_table};
 
 use super::Outcome;
@@ -32,7 +32,11 @@ pub async fn run(config: &Config, admin: Option<SocketAddr>) -> anyhow::Result<O
         .timeout(Duration::from_secs(30))
         .build()
         .context("cannot build an HTTP client")?;
-    let response = match client.get(&url).send().await {
+    let mut request = client.get(&url);
+    if let Some(token) = &config.admin.token {
+        request = request.bearer_auth(token.expose_secret());
+    }
+    let response = match request.send().await {
         Ok(response) => response,
         Err(error) if error.is_connect() || error.is_timeout() => {
             eprintln!(
@@ -43,6 +47,12 @@ pub async fn run(config: &Config, admin: Option<SocketAddr>) -> anyhow::Result<O
         Err(error) => return Err(error).with_context(|| format!("GET {url}")),
     };
     let status = response.status();
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        bail!(
+            "the admin endpoint on {addr} wants a token: set admin.token (or admin.token_file) \
+             to the service's token"
+        );
+    }
     if !status.is_success() {
         bail!("the admin endpoint on {addr} answered {status} to GET /status");
     }
