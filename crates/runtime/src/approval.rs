@@ -82,11 +82,10 @@ pub(crate) async fn consume_approval(
     approval: &Approval,
 ) {
     let name = approval_cursor_name(kind);
-    let still_ours = matches!(
-        state.cursor(mailbox, &name).await,
-        Ok(Some(marker)) if marker.value == approval.value
-    );
-    if still_ours && let Err(error) = state.delete_cursor(mailbox, &name).await {
+    let consumed = state
+        .delete_cursor_if(mailbox, &name, &approval.value)
+        .await;
+    if let Err(error) = consumed {
         tracing::warn!(mailbox, kind = %kind, %error, "could not remove the used approval");
     }
 }

@@ -43,6 +43,7 @@ pub(crate) const UPSERT: &str = "INSERT INTO exsync_cursors (owner, name, value,
      VALUES ($1, $2, $3, $4) \
      ON CONFLICT (owner, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
 const DELETE: &str = "DELETE FROM exsync_cursors WHERE owner = $1 AND name = $2";
+const DELETE_IF: &str = "DELETE FROM exsync_cursors WHERE owner = $1 AND name = $2 AND value = $3";
 
 #[derive(sqlx::FromRow)]
 struct CursorRow {
@@ -93,6 +94,27 @@ impl StateStore {
             sqlx::query(DELETE)
                 .bind(owner)
                 .bind(name)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })
+        .map_err(StoreError::during("delete cursor"))?;
+        Ok(deleted > 0)
+    }
+
+    /// Forgets the cursor `name` of `owner` only if it still holds `value` (nobody replaced it
+    /// meanwhile); `false` if it did not.
+    pub async fn delete_cursor_if(
+        &self,
+        owner: &str,
+        name: &str,
+        value: &str,
+    ) -> StoreResult<bool> {
+        let deleted = with_pool!(&self.backend, |pool| {
+            sqlx::query(DELETE_IF)
+                .bind(owner)
+                .bind(name)
+                .bind(value)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected())

@@ -169,8 +169,10 @@ async fn run_pass<X: MailboxConnector>(
     let failure = reports.iter().find_map(|r| r.failure.clone());
     let end = if failure.is_some() {
         JobEnd::Failed
-    } else {
+    } else if reports.iter().any(|r| r.exchange.any() || r.business.any()) {
         JobEnd::Passed
+    } else {
+        JobEnd::PassedIdle
     };
     JobResult {
         job: job.clone(),

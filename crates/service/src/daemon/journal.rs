@@ -36,6 +36,9 @@ pub enum Noticed {
 /// Entries read per query.
 const PAGE: u32 = 1_000;
 
+/// The journal is read at least this often.
+const REREAD_AFTER: Duration = Duration::from_secs(2);
+
 /// Watches the journal until the receiver is gone, sending notices.
 pub async fn watch_journal(business: BusinessDb, notices: UnboundedSender<Noticed>) {
     let mut last_seq = None;
@@ -84,7 +87,11 @@ async fn watch_once(
         if notices.is_closed() {
             return Ok(());
         }
-        if let exsync_business::JournalSignal::Reconnected = listener.recv().await? {
+        // Read again after a while even without a signal: on PostgreSQL an entry is
+        // readable only once every older transaction has ended, which may be after its NOTIFY.
+        if let Ok(signal) = tokio::time::timeout(REREAD_AFTER, listener.recv()).await
+            && let exsync_business::JournalSignal::Reconnected = signal?
+        {
             tracing::warn!(
                 "the journal notification connection was re-established; reading the journal again"
             );

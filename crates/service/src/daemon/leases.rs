@@ -41,6 +41,8 @@ pub struct LeaseKeeper {
     holder: String,
     lease_time: Duration,
     held: BTreeSet<String>,
+    /// When the held leases were last renewed (they run until this plus the lease time).
+    renewed_at: Option<DateTime<Utc>>,
 }
 
 impl LeaseKeeper {
@@ -50,6 +52,7 @@ impl LeaseKeeper {
             holder: holder.into(),
             lease_time,
             held: BTreeSet::new(),
+            renewed_at: None,
         }
     }
 
@@ -70,8 +73,32 @@ impl LeaseKeeper {
 
     /// Renews, claims and gives back leases at `now`. `wanted` are the mailbox keys on the
     /// roster; `busy(key)` says whether a mailbox must not be given back now (a job runs or
-    /// changes wait).
+    /// changes wait). On an error, what [`LeaseKeeper::holds`] says is still true: leases
+    /// claimed before the error are held, and leases not renewed within their time are
+    /// counted as lost.
     pub async fn heartbeat(
+        &mut self,
+        state: &StateStore,
+        wanted: &BTreeSet<String>,
+        busy: impl Fn(&str) -> bool,
+        now: DateTime<Utc>,
+    ) -> Result<LeaseChanges, StoreError> {
+        let beat = self.beat(state, wanted, busy, now).await;
+        if beat.is_err() {
+            let lapsed = self.renewed_at.is_none_or(|at| {
+                chrono::TimeDelta::from_std(self.lease_time).is_ok_and(|ttl| now >= at + ttl)
+            });
+            if lapsed && !self.held.is_empty() {
+                tracing::warn!(
+                    "the mailbox leases could not be renewed within their time; this instance stops syncing until it can"
+                );
+                self.held.clear();
+            }
+        }
+        beat
+    }
+
+    async fn beat(
         &mut self,
         state: &StateStore,
         wanted: &BTreeSet<String>,
@@ -97,6 +124,7 @@ impl LeaseKeeper {
             changes.lost.push(key.clone());
         }
         self.held = renewed;
+        self.renewed_at = Some(now);
         for key in self.held.clone() {
             if !wanted.contains(&key) && !busy(&key) {
                 state
@@ -165,6 +193,23 @@ impl LeaseKeeper {
                 .release_lease(&mailbox_resource(key), &self.holder)
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Extends every held lease to `now + ttl` (the service is stopping and its last passes
+    /// need their leases a little longer than a heartbeat might come).
+    pub async fn extend(
+        &mut self,
+        state: &StateStore,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.held = state
+            .renew_leases(&self.holder, MAILBOX_PREFIX, ttl, now)
+            .await?
+            .into_iter()
+            .filter_map(|resource| resource.strip_prefix(MAILBOX_PREFIX).map(str::to_owned))
+            .collect();
         Ok(())
     }
 

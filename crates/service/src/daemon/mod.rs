@@ -84,26 +84,43 @@ pub async fn run_service<X: MailboxConnector>(
         connector: service.connector,
     };
     let mut current = settings.borrow_and_update().clone();
-    let mut schedule = Schedule::new(current.timing);
-    let mut keeper = LeaseKeeper::new(service.holder.clone(), service.lease_time);
+    let mut state = LoopState {
+        schedule: Schedule::new(current.timing),
+        keeper: LeaseKeeper::new(service.holder.clone(), service.lease_time),
+        passes: 0,
+        probes: 0,
+        done: Vec::new(),
+        roster_ok: true,
+        leases_ok: true,
+    };
     let mut running = FuturesUnordered::new();
-    let (mut passes, mut probes) = (0usize, 0usize);
     let mut stop = pin!(stop);
     let mut watcher = pin!(watcher);
+    let mut watcher_done = false;
     let mut roster_due = Instant::now();
     let mut heartbeat_due = Instant::now();
     loop {
+        for results in std::mem::take(&mut state.done) {
+            finish_all(&service, &mut state, results, &mut running).await;
+        }
         let now = Instant::now();
         if now >= roster_due {
             roster_due = now + ROSTER_REFRESH;
-            match roster::read_roster(service.business, service.board).await {
+            let read = roster::read_roster(service.business, service.board);
+            match while_polling(read, &mut running, &mut state.done).await {
                 Ok(roster) => {
-                    for key in schedule.set_roster(&roster, now.into_std()) {
-                        forget(&service, &mut keeper, &key).await;
+                    state.roster_ok = true;
+                    for key in state.schedule.set_roster(&roster, now.into_std()) {
+                        let give_back = state.keeper.give_back(service.state, &key);
+                        log_give_back(
+                            &key,
+                            while_polling(give_back, &mut running, &mut state.done).await,
+                        );
                     }
                     heartbeat_due = now;
                 }
                 Err(error) => {
+                    state.roster_ok = false;
                     tracing::error!(%error, "reading the users of the business database failed");
                     service.readiness.set_not_ready(format!(
                         "cannot read the users of the business database: {error}"
@@ -112,15 +129,18 @@ pub async fn run_service<X: MailboxConnector>(
             }
         }
         if now >= heartbeat_due {
-            heartbeat_due = now + keeper.heartbeat_interval();
-            heartbeat(&service, &mut keeper, &mut schedule, now).await;
+            heartbeat_due = now + state.keeper.heartbeat_interval();
+            heartbeat(&service, &mut state, &mut running).await;
+        }
+        if state.roster_ok && state.leases_ok {
+            service.readiness.set_ready();
         }
         let now_std = Instant::now().into_std();
-        while passes < service.max_passes.max(1) {
-            let Some(job) = schedule.next_pass(now_std) else {
+        while state.passes < service.max_passes.max(1) {
+            let Some(job) = state.schedule.next_pass(now_std) else {
                 break;
             };
-            passes += 1;
+            state.passes += 1;
             running.push(jobs::run_batch(
                 &context,
                 JobBatch::Pass(job),
@@ -128,56 +148,104 @@ pub async fn run_service<X: MailboxConnector>(
             ));
         }
         let per_batch = jobs::probes_per_batch(current.synced_kinds().len());
-        while probes < MAX_PROBE_BATCHES {
-            let batch: Vec<Job> = std::iter::from_fn(|| schedule.next_probe(now_std))
+        while state.probes < MAX_PROBE_BATCHES {
+            let batch: Vec<Job> = std::iter::from_fn(|| state.schedule.next_probe(now_std))
                 .take(per_batch)
                 .collect();
             if batch.is_empty() {
                 break;
             }
-            probes += 1;
+            state.probes += 1;
             running.push(jobs::run_batch(
                 &context,
                 JobBatch::Probes(batch),
                 current.clone(),
             ));
         }
-        let pass_slot_free = passes < service.max_passes.max(1);
-        let probe_slot_free = probes < MAX_PROBE_BATCHES;
-        let wake =
-            Instant::from_std(schedule.next_wakeup(now_std, pass_slot_free, probe_slot_free))
-                .min(heartbeat_due)
-                .min(roster_due);
+        let pass_slot_free = state.passes < service.max_passes.max(1);
+        let probe_slot_free = state.probes < MAX_PROBE_BATCHES;
+        let wake = Instant::from_std(state.schedule.next_wakeup(
+            now_std,
+            pass_slot_free,
+            probe_slot_free,
+        ))
+        .min(heartbeat_due)
+        .min(roster_due);
         tokio::select! {
             () = &mut stop => break,
-            Some(results) = running.next(), if !running.is_empty() => {
-                match results.first().map(|r| &r.job) {
-                    Some(Job::Pass { .. }) => passes -= 1,
-                    _ => probes -= 1,
-                }
-                for result in results {
-                    finish(&service, &mut keeper, &mut schedule, result).await;
-                }
-            }
+            Some(results) = running.next(), if !running.is_empty() => state.done.push(results),
             Some(notice) = notices.recv() => {
-                note(&service, &mut schedule, notice, &mut roster_due);
+                note(&service, &mut state.schedule, notice, &mut roster_due);
             }
             Ok(()) = settings.changed() => {
                 current = settings.borrow_and_update().clone();
-                schedule.set_timing(current.timing);
+                state.schedule.set_timing(current.timing, Instant::now().into_std());
                 tracing::info!("new settings apply from the next pass on");
             }
-            () = &mut watcher => {
-                tracing::error!("the journal watcher ended");
+            () = &mut watcher, if !watcher_done => {
+                watcher_done = true;
+                tracing::error!("the journal watcher ended; business changes are now found by full passes only");
             }
             () = tokio::time::sleep_until(wake) => {}
         }
     }
-    let drained = tokio::time::timeout(STOP_GRACE, async {
+    stop_service(&service, &mut state, running).await;
+}
+
+/// What the loop keeps between turns.
+struct LoopState {
+    schedule: Schedule,
+    keeper: LeaseKeeper,
+    passes: usize,
+    probes: usize,
+    /// Results of jobs that ended while the loop awaited something else.
+    done: Vec<Vec<JobResult>>,
+    roster_ok: bool,
+    leases_ok: bool,
+}
+
+/// Awaits `work` while still driving the running jobs (their results are kept in `done`),
+/// so that no pass waits on the loop's own database calls (with SQLite, a pass holding the
+/// write lock would otherwise make the loop's next write wait for the busy timeout).
+async fn while_polling<F, J>(
+    work: F,
+    running: &mut FuturesUnordered<J>,
+    done: &mut Vec<Vec<JobResult>>,
+) -> F::Output
+where
+    F: Future,
+    J: Future<Output = Vec<JobResult>>,
+{
+    let mut work = pin!(work);
+    loop {
+        tokio::select! {
+            output = &mut work => return output,
+            Some(results) = running.next(), if !running.is_empty() => done.push(results),
+        }
+    }
+}
+
+/// Stops: no new job; jobs in flight get [`STOP_GRACE`] (their leases extended to cover it),
+/// then every lease is given back.
+async fn stop_service<X: MailboxConnector, J: Future<Output = Vec<JobResult>>>(
+    service: &Service<'_, X>,
+    state: &mut LoopState,
+    mut running: FuturesUnordered<J>,
+) {
+    let deadline = Instant::now() + STOP_GRACE;
+    if !running.is_empty() {
+        let extended = state.keeper.extend(
+            service.state,
+            STOP_GRACE + Duration::from_secs(2),
+            Utc::now(),
+        );
+        if let Ok(Err(error)) = tokio::time::timeout(Duration::from_secs(1), extended).await {
+            tracing::warn!(%error, "could not extend the mailbox leases for the last passes");
+        }
+    }
+    let drained = tokio::time::timeout_at(deadline, async {
         while let Some(results) = running.next().await {
-            for result in results {
-                finish(&service, &mut keeper, &mut schedule, result).await;
-            }
+            record(service, state, results);
         }
     })
     .await;
@@ -187,78 +255,138 @@ pub async fn run_service<X: MailboxConnector>(
         );
     }
     drop(running);
-    if let Err(error) = keeper.release_all(service.state).await {
-        tracing::warn!(%error, "could not give back the mailbox leases; they lapse on their own");
+    let released = tokio::time::timeout(
+        Duration::from_secs(1),
+        state.keeper.release_all(service.state),
+    );
+    match released.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "could not give back the mailbox leases; they lapse on their own");
+        }
+        Err(_) => {
+            tracing::warn!("giving back the mailbox leases took too long; they lapse on their own")
+        }
     }
 }
 
-/// Renews and claims leases; schedules what was gained, drops what was lost.
-async fn heartbeat<X>(
+/// Renews and claims leases; schedules what was gained, drops what was lost, and makes the
+/// schedule agree with what the keeper holds even after an error.
+async fn heartbeat<X, J: Future<Output = Vec<JobResult>>>(
     service: &Service<'_, X>,
-    keeper: &mut LeaseKeeper,
-    schedule: &mut Schedule,
-    now: Instant,
+    state: &mut LoopState,
+    running: &mut FuturesUnordered<J>,
 ) {
-    let wanted: BTreeSet<String> = schedule.keys().map(str::to_owned).collect();
+    let now = Instant::now().into_std();
+    let wanted: BTreeSet<String> = state.schedule.keys().map(str::to_owned).collect();
+    let schedule = &state.schedule;
     let busy = |key: &str| schedule.is_running(key) || schedule.has_waiting(key);
-    match keeper
-        .heartbeat(service.state, &wanted, busy, Utc::now())
-        .await
-    {
-        Ok(changes) => {
-            for key in &changes.gained {
-                schedule.set_owned(key, true, now.into_std());
-            }
+    let beat = state
+        .keeper
+        .heartbeat(service.state, &wanted, busy, Utc::now());
+    let beat = tokio::time::timeout(HEARTBEAT_LIMIT, beat);
+    match while_polling(beat, running, &mut state.done).await {
+        Ok(Ok(changes)) => {
+            // Lost first: a lease lost and won back in one heartbeat starts with a full pass.
             for key in &changes.lost {
-                schedule.set_owned(key, false, now.into_std());
+                state.schedule.set_owned(key, false, now);
             }
-            service.readiness.set_ready();
+            for key in &changes.gained {
+                state.schedule.set_owned(key, true, now);
+            }
+            state.leases_ok = true;
         }
-        Err(error) => {
+        Ok(Err(error)) => {
+            state.leases_ok = false;
             tracing::error!(%error, "renewing the mailbox leases failed");
             service
                 .readiness
                 .set_not_ready(format!("cannot renew the mailbox leases: {error}"));
         }
-    }
-}
-
-/// Records a finished job.
-async fn finish<X: MailboxConnector>(
-    service: &Service<'_, X>,
-    keeper: &mut LeaseKeeper,
-    schedule: &mut Schedule,
-    result: JobResult,
-) {
-    let now = Instant::now().into_std();
-    for report in &result.reports {
-        service.board.record_pass(report, result.ended_at);
-        if report.exchange.any() || report.business.any() || report.failed() {
-            tracing::info!(target: "exsync::sync", "{report}");
+        Err(_) => {
+            state.leases_ok = false;
+            tracing::error!("renewing the mailbox leases took longer than {HEARTBEAT_LIMIT:?}");
+            service
+                .readiness
+                .set_not_ready("renewing the mailbox leases takes too long".to_owned());
         }
     }
-    if let (Some(error), Job::Probe { login, mailbox }) = (&result.error, &result.job) {
-        tracing::warn!(mailbox = mailbox.as_str(), "{error}");
-        service.board.record_error(login, mailbox, error);
-    }
-    service.board.set_throttles(service.connector.throttled());
-    if let Some(waiting) = schedule.finished(&result.job, result.end, now, result.ended_at) {
-        service.board.set_pending(
-            &waiting.login,
-            &waiting.mailbox,
-            waiting.count,
-            waiting.since,
-        );
-    }
-    let key = mailbox_key(result.job.mailbox());
-    if !schedule.keys().any(|k| k == key) {
-        forget(service, keeper, &key).await;
+    let keys: Vec<String> = state.schedule.keys().map(str::to_owned).collect();
+    for key in keys {
+        let holds = state.keeper.holds(&key);
+        if state.schedule.is_owned(&key) != holds {
+            state.schedule.set_owned(&key, holds, now);
+        }
     }
 }
 
-/// A mailbox left the roster: give its lease back unless a job still runs for it.
-async fn forget<X>(service: &Service<'_, X>, keeper: &mut LeaseKeeper, key: &str) {
-    if let Err(error) = keeper.give_back(service.state, key).await {
+/// The longest a heartbeat may take before it counts as failed.
+const HEARTBEAT_LIMIT: Duration = Duration::from_secs(5);
+
+/// Records finished jobs, and gives back the leases of mailboxes that left meanwhile.
+async fn finish_all<X: MailboxConnector, J: Future<Output = Vec<JobResult>>>(
+    service: &Service<'_, X>,
+    state: &mut LoopState,
+    results: Vec<JobResult>,
+    running: &mut FuturesUnordered<J>,
+) {
+    for key in record(service, state, results) {
+        let give_back = state.keeper.give_back(service.state, &key);
+        log_give_back(
+            &key,
+            while_polling(give_back, running, &mut state.done).await,
+        );
+    }
+}
+
+/// Records finished jobs on the board and in the schedule; the keys of mailboxes that left
+/// the roster and whose last job just ended.
+fn record<X: MailboxConnector>(
+    service: &Service<'_, X>,
+    state: &mut LoopState,
+    results: Vec<JobResult>,
+) -> Vec<String> {
+    let mut left = Vec::new();
+    match results.first().map(|result| &result.job) {
+        Some(Job::Pass { .. }) => state.passes -= 1,
+        Some(Job::Probe { .. }) => state.probes -= 1,
+        None => {}
+    }
+    for result in results {
+        let now = Instant::now().into_std();
+        for report in &result.reports {
+            service.board.record_pass(report, result.ended_at);
+            if report.exchange.any() || report.business.any() || report.failed() {
+                tracing::info!(target: "exsync::sync", "{report}");
+            }
+        }
+        if let (Some(error), Job::Probe { login, mailbox }) = (&result.error, &result.job) {
+            tracing::warn!(mailbox = mailbox.as_str(), "{error}");
+            service.board.record_error(login, mailbox, error);
+        }
+        if let Some(waiting) =
+            state
+                .schedule
+                .finished(&result.job, result.end, now, result.ended_at)
+        {
+            service.board.set_pending(
+                &waiting.login,
+                &waiting.mailbox,
+                waiting.count,
+                waiting.since,
+            );
+        }
+        let key = mailbox_key(result.job.mailbox());
+        if state.schedule.take_left(&key) {
+            left.push(key);
+        }
+    }
+    service.board.set_throttles(service.connector.throttled());
+    left
+}
+
+fn log_give_back(key: &str, outcome: Result<(), exsync_store::StoreError>) {
+    if let Err(error) = outcome {
         tracing::warn!(mailbox = key, %error, "could not give back the lease; it lapses on its own");
     }
 }

@@ -125,8 +125,12 @@ impl Job {
 pub enum JobEnd {
     /// A probe; the kinds that changed in Exchange.
     Probed(KindSet),
-    /// A pass that ran (items may have failed; the pass itself did not).
+    /// A pass that wrote something.
     Passed,
+    /// A pass that wrote nothing. Usually harmless (a probe saw exsync's own writes echoed),
+    /// but when it repeats, the probes keep finding changes no pass can settle (a cursor kept
+    /// for a failing item or held deletions): they back off instead of passing every poll.
+    PassedIdle,
     /// The mailbox could not be reached or read (auth, permission, network): back off.
     Failed,
 }
@@ -146,6 +150,8 @@ struct Entry {
     next_full: Instant,
     not_before: Instant,
     failures: u32,
+    idle_passes: u32,
+    leaving: bool,
 }
 
 /// The mailboxes and their due times.
@@ -182,13 +188,20 @@ impl Schedule {
         }
     }
 
-    /// New intervals (the configuration was reloaded); due times already set stay.
-    pub fn set_timing(&mut self, timing: Timing) {
+    /// New intervals (the configuration was reloaded): due times further away than a new
+    /// interval come closer.
+    pub fn set_timing(&mut self, timing: Timing, now: Instant) {
         self.timing = timing;
+        for entry in self.mailboxes.values_mut() {
+            entry.next_full = entry.next_full.min(now + timing.full);
+            entry.next_probe = entry.next_probe.min(now + timing.poll);
+        }
     }
 
     /// The mailboxes to sync now: `(login, mailbox)` of every enabled user. Returns the keys
-    /// of mailboxes that left (their jobs finish, nothing new starts for them).
+    /// of mailboxes that left and whose leases may be given back now; one whose job still
+    /// runs stays as "leaving" until [`Schedule::finished`] (so that it is never synced twice
+    /// at once, even when it comes back meanwhile).
     pub fn set_roster(&mut self, roster: &[(String, String)], now: Instant) -> Vec<String> {
         let wanted: BTreeMap<String, &(String, String)> = roster
             .iter()
@@ -200,8 +213,15 @@ impl Schedule {
             .filter(|key| !wanted.contains_key(*key))
             .cloned()
             .collect();
-        for key in &left {
-            self.mailboxes.remove(key);
+        let mut released = Vec::new();
+        for key in left {
+            match self.mailboxes.get_mut(&key) {
+                Some(entry) if entry.running.is_some() => entry.leaving = true,
+                _ => {
+                    self.mailboxes.remove(&key);
+                    released.push(key);
+                }
+            }
         }
         for (key, (login, mailbox)) in wanted {
             let offset = spread(&key, self.timing.poll);
@@ -219,15 +239,27 @@ impl Schedule {
                 next_full: now,
                 not_before: now,
                 failures: 0,
+                idle_passes: 0,
+                leaving: false,
             });
             entry.login.clone_from(login);
+            entry.mailbox.clone_from(mailbox);
+            entry.leaving = false;
         }
-        left
+        released
     }
 
     /// The keys of every mailbox on the roster.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.mailboxes.keys().map(String::as_str)
+        self.mailboxes
+            .iter()
+            .filter(|(_, e)| !e.leaving)
+            .map(|(key, _)| key.as_str())
+    }
+
+    /// Whether this instance holds `key`'s lease, as the schedule knows it.
+    pub fn is_owned(&self, key: &str) -> bool {
+        self.mailboxes.get(key).is_some_and(|entry| entry.owned)
     }
 
     /// Whether this instance holds `key`'s lease (only such mailboxes are scheduled).
@@ -267,7 +299,9 @@ impl Schedule {
     ) -> Vec<Waiting> {
         let mut touched = Vec::new();
         for entry in self.mailboxes.values_mut() {
-            if login.is_some_and(|login| login != entry.login) {
+            // A mailbox another instance syncs is that instance's to wake; gaining it starts
+            // with a full pass anyway.
+            if !entry.owned || entry.leaving || login.is_some_and(|login| login != entry.login) {
                 continue;
             }
             mark(entry, kinds, count, now, wall);
@@ -294,7 +328,7 @@ impl Schedule {
         let (key, _) = self
             .mailboxes
             .iter()
-            .filter(|(_, e)| e.owned && e.running.is_none() && e.not_before <= now)
+            .filter(|(_, e)| e.owned && !e.leaving && e.running.is_none() && e.not_before <= now)
             .filter_map(|(key, e)| pass_rank(e, now, timing).map(|rank| (key, rank)))
             .min_by_key(|(_, rank)| *rank)?;
         let key = key.clone();
@@ -319,7 +353,7 @@ impl Schedule {
         let (key, _) = self
             .mailboxes
             .iter()
-            .filter(|(_, e)| e.owned && e.running.is_none() && e.not_before <= now)
+            .filter(|(_, e)| e.owned && !e.leaving && e.running.is_none() && e.not_before <= now)
             .filter(|(_, e)| e.pending.is_empty() && e.next_probe <= now && e.next_full > now)
             .min_by_key(|(_, e)| e.next_probe)?;
         let key = key.clone();
@@ -332,7 +366,8 @@ impl Schedule {
         Some(job)
     }
 
-    /// Records how `job` ended at `now`; what the status board should show as waiting.
+    /// Records how `job` ended at `now`; what the status board should show as waiting. A
+    /// mailbox that left the roster while the job ran is dropped now ([`Schedule::take_left`]).
     pub fn finished(
         &mut self,
         job: &Job,
@@ -359,8 +394,17 @@ impl Schedule {
                 back_off(entry, now, timing);
             }
             (JobEnd::Failed, Job::Probe { .. }) => back_off(entry, now, timing),
-            (_, Job::Pass { full, .. }) => {
+            (end, Job::Pass { full, .. }) => {
                 entry.failures = 0;
+                if end == JobEnd::PassedIdle {
+                    // The first idle pass costs nothing extra; repeated ones double the wait
+                    // before the next probe, up to a full-pass interval.
+                    entry.idle_passes = entry.idle_passes.saturating_add(1);
+                    let factor = 1u32 << (entry.idle_passes - 1).min(10);
+                    entry.next_probe = now + (timing.poll * factor).min(timing.full);
+                } else {
+                    entry.idle_passes = 0;
+                }
                 if *full {
                     entry.next_full = now + timing.full + spread(&key, timing.full / 10);
                 }
@@ -369,9 +413,27 @@ impl Schedule {
                     entry.oldest_change = None;
                 }
             }
-            (_, Job::Probe { .. }) => entry.failures = 0,
+            (end, Job::Probe { .. }) => {
+                entry.failures = 0;
+                if end == JobEnd::Probed(KindSet::default()) {
+                    entry.idle_passes = 0;
+                }
+            }
         }
         Some(waiting(entry))
+    }
+
+    /// Drops `key` if it left the roster and its job ended; `true` if its lease may be given
+    /// back now.
+    pub fn take_left(&mut self, key: &str) -> bool {
+        let done = self
+            .mailboxes
+            .get(key)
+            .is_some_and(|entry| entry.leaving && entry.running.is_none());
+        if done {
+            self.mailboxes.remove(key);
+        }
+        done
     }
 
     /// The earliest instant a job may become startable, bounded by one poll interval:
@@ -387,7 +449,7 @@ impl Schedule {
         let horizon = now + timing.poll;
         self.mailboxes
             .values()
-            .filter(|e| e.owned && e.running.is_none())
+            .filter(|e| e.owned && !e.leaving && e.running.is_none())
             .filter_map(|e| {
                 let pass = pass_slot_free.then(|| {
                     if e.pending.is_empty() {

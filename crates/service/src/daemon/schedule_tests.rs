@@ -250,3 +250,69 @@ fn due_jobs_without_a_free_slot_do_not_wake_the_loop() {
     assert_eq!(idle.next_wakeup(probe_due, true, true), probe_due);
     assert!(idle.next_probe(probe_due).is_some());
 }
+
+#[test]
+fn probes_back_off_while_passes_find_nothing_to_do_and_recover_on_a_quiet_probe() {
+    let t0 = Instant::now();
+    let mut schedule = settled(&["ann"], t0);
+    let mut at = t0 + POLL;
+    let mut probe = schedule.next_probe(at).expect("a probe is due");
+    let mut waits = Vec::new();
+    for _ in 0..4 {
+        schedule.finished(
+            &probe,
+            JobEnd::Probed(KindSet::of([ItemKind::Task])),
+            at,
+            wall(),
+        );
+        let pass = schedule.next_pass(at).expect("the finding is passed");
+        schedule.finished(&pass, JobEnd::PassedIdle, at, wall());
+        let mut next = at;
+        probe = loop {
+            if let Some(probe) = schedule.next_probe(next) {
+                break probe;
+            }
+            next += Duration::from_millis(500);
+        };
+        waits.push(next - at);
+        at = next;
+    }
+    assert_eq!(waits[0], POLL, "one idle pass costs nothing");
+    assert_eq!(
+        waits[1],
+        2 * POLL,
+        "repeated idle passes back off: {waits:?}"
+    );
+    assert_eq!(waits[3], 8 * POLL, "{waits:?}");
+    // The probe due now is quiet: the back-off ends.
+    schedule.finished(&probe, JobEnd::Probed(KindSet::default()), at, wall());
+    assert!(schedule.next_probe(at + POLL).is_some());
+}
+
+#[test]
+fn a_mailbox_leaving_while_its_job_runs_stays_until_the_job_ends() {
+    let t0 = Instant::now();
+    let mut schedule = settled(&["ann"], t0);
+    schedule.notice(Some("ann"), KindSet::of([ItemKind::Task]), 1, t0, wall());
+    let at = t0 + Duration::from_secs(1);
+    let job = schedule.next_pass(at).expect("ready");
+    assert!(
+        schedule.set_roster(&[], at).is_empty(),
+        "not given back while running"
+    );
+    assert_eq!(schedule.keys().count(), 0, "no longer wanted");
+    // Back on the roster before the job ended: still one job at a time.
+    schedule.set_roster(&roster(&["ann"]), at);
+    assert_eq!(
+        schedule.next_pass(at + FULL * 2),
+        None,
+        "its job still runs"
+    );
+    schedule.set_roster(&[], at);
+    schedule.finished(&job, JobEnd::Passed, at, wall());
+    assert!(
+        schedule.take_left("ann@example.com"),
+        "given back once the job ended"
+    );
+    assert!(!schedule.take_left("ann@example.com"));
+}

@@ -75,3 +75,35 @@ pub async fn cursor_set_replace_delete(db: TestDb) {
         .expect("untouched");
     assert_eq!(bob.value, "bob-1");
 }
+
+pub async fn cursor_deleted_only_while_it_holds_the_expected_value(db: TestDb) {
+    let store = &db.store;
+    store
+        .set_cursor("eva@example.com", "approved-deletions:task", "t1")
+        .await
+        .expect("set");
+    store
+        .set_cursor("eva@example.com", "approved-deletions:task", "t2")
+        .await
+        .expect("replaced by a newer value");
+    assert!(
+        !store
+            .delete_cursor_if("eva@example.com", "approved-deletions:task", "t1")
+            .await
+            .expect("delete"),
+        "an older value does not delete the newer one"
+    );
+    assert!(
+        store
+            .delete_cursor_if("eva@example.com", "approved-deletions:task", "t2")
+            .await
+            .expect("delete")
+    );
+    assert_eq!(
+        store
+            .cursor("eva@example.com", "approved-deletions:task")
+            .await
+            .expect("read"),
+        None
+    );
+}

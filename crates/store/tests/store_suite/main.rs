@@ -57,6 +57,7 @@ on_every_backend!(
     commit::failed_pass_commit_leaves_cursor_and_links_untouched,
     commit::empty_commit_changes_nothing,
     cursors::cursor_set_replace_delete,
+    cursors::cursor_deleted_only_while_it_holds_the_expected_value,
     outbox::enqueue_is_idempotent_by_key,
     outbox::due_entries_are_per_mailbox_and_in_creation_order,
     outbox::failures_are_counted_and_rescheduled,
