@@ -22,6 +22,16 @@ pub const MAX_BATCH: usize = 20;
 /// The concurrency-slot key of batches that span mailboxes.
 const ACROSS_MAILBOXES: &str = "(several mailboxes)";
 
+/// Whether a batch waits for budgets and retries throttled requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Patience {
+    /// Pace under every mailbox's budget and retry throttled inner requests (writes, reads
+    /// of one mailbox).
+    Wait,
+    /// Already paced by the caller; a throttled inner request is final (probes).
+    None,
+}
+
 impl GraphClient {
     /// Sends `requests` for `mailbox` in `$batch`es of up to 20; one result per request, in
     /// order. Inner throttling is retried; everything else is the inner answer.
@@ -31,18 +41,40 @@ impl GraphClient {
         requests: &[GraphRequest],
     ) -> Vec<Result<GraphResponse, GraphError>> {
         let items: Vec<(&str, &GraphRequest)> = requests.iter().map(|r| (mailbox, r)).collect();
-        self.batch_items(mailbox, &items).await
+        self.batch_items(mailbox, &items, Patience::Wait).await
     }
 
-    /// Sends requests for several mailboxes (each paced against its own mailbox's budget) in
-    /// `$batch`es of up to 20: cheap small reads such as probes of many mailboxes' delta
-    /// links. One result per request, in order; inner throttling is retried.
+    /// Sends requests for several mailboxes in `$batch`es of up to 20: cheap small reads
+    /// such as probes of many mailboxes' delta links. One result per request, in order.
+    /// Nothing waits for one mailbox: a request whose mailbox is out of budget, or that Graph
+    /// throttles, is answered [`GraphError::Throttled`] at once and the others go on.
     pub async fn batch_across(
         &self,
         requests: &[(&str, GraphRequest)],
     ) -> Vec<Result<GraphResponse, GraphError>> {
-        let items: Vec<(&str, &GraphRequest)> = requests.iter().map(|(m, r)| (*m, r)).collect();
-        self.batch_items(ACROSS_MAILBOXES, &items).await
+        let mut results: Vec<Option<Result<GraphResponse, GraphError>>> =
+            requests.iter().map(|_| None).collect();
+        let mut sent = Vec::new();
+        let mut items: Vec<(&str, &GraphRequest)> = Vec::new();
+        for (index, (mailbox, request)) in requests.iter().enumerate() {
+            if self.try_pace(mailbox, 1) {
+                sent.push(index);
+                items.push((mailbox, request));
+            } else {
+                results[index] = Some(Err(GraphError::Throttled {
+                    mailbox: (*mailbox).to_owned(),
+                    operation: request.operation.to_owned(),
+                    attempts: 0,
+                }));
+            }
+        }
+        let answers = self
+            .batch_items(ACROSS_MAILBOXES, &items, Patience::None)
+            .await;
+        for (index, answer) in sent.into_iter().zip(answers) {
+            results[index] = Some(answer);
+        }
+        results.into_iter().flatten().collect()
     }
 
     /// The `$batch`es of `requests` (mailbox, request), sent in `slot`'s concurrency slots.
@@ -50,6 +82,7 @@ impl GraphClient {
         &self,
         slot: &str,
         requests: &[(&str, &GraphRequest)],
+        patience: Patience,
     ) -> Vec<Result<GraphResponse, GraphError>> {
         let mut results: Vec<Option<Result<GraphResponse, GraphError>>> =
             requests.iter().map(|_| None).collect();
@@ -59,7 +92,7 @@ impl GraphClient {
             let mut attempt = 0;
             while !pending.is_empty() {
                 attempt += 1;
-                let answers = self.send_batch(slot, chunk, &pending).await;
+                let answers = self.send_batch(slot, chunk, &pending, patience).await;
                 let answers = match answers {
                     Ok(answers) => answers,
                     Err(error) => {
@@ -75,6 +108,7 @@ impl GraphClient {
                     let (mailbox, request) = chunk[i];
                     if (status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE)
+                        && patience == Patience::Wait
                         && attempt < self.retry.max_attempts
                     {
                         self.throttled.fetch_add(1, Ordering::Relaxed);
@@ -125,6 +159,7 @@ impl GraphClient {
         slot: &str,
         chunk: &[(&str, &GraphRequest)],
         pending: &[usize],
+        patience: Patience,
     ) -> Result<Vec<(usize, StatusCode, Value, Value)>, GraphError> {
         let inner: Vec<Value> = pending
             .iter()
@@ -139,8 +174,10 @@ impl GraphClient {
                 None => per_mailbox.push((chunk[i].0, 1)),
             }
         }
-        for (mailbox, count) in per_mailbox {
-            self.pace(mailbox, count).await;
+        if patience == Patience::Wait {
+            for (mailbox, count) in per_mailbox {
+                self.pace(mailbox, count).await;
+            }
         }
         let mailbox = slot;
         let request =

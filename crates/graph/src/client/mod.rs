@@ -208,6 +208,17 @@ impl GraphClient {
         }
     }
 
+    /// Books `count` requests for `mailbox` if they fit in its budget now; `false` (nothing
+    /// booked) if they would have to wait.
+    pub(crate) fn try_pace(&self, mailbox: &str, count: u32) -> bool {
+        let mut pacers = self.pacers.lock().unwrap_or_else(|e| e.into_inner());
+        pacers
+            .entry(mailbox.to_ascii_lowercase())
+            .or_insert_with(|| Pacer::new(self.budget, BUDGET_WINDOW))
+            .reserve(count, std::time::Instant::now())
+            .is_ok()
+    }
+
     /// The Graph base URL.
     pub fn base_url(&self) -> &str {
         &self.base_url

@@ -6,6 +6,7 @@ mod appointments;
 mod common;
 mod crashes;
 mod patterns;
+mod probes;
 mod recovery;
 mod rules;
 mod safety;
