@@ -9,19 +9,15 @@
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use exsync_business::BusinessDb;
 use exsync_config::{Config, ExchangeTarget};
 use exsync_engine::Direction;
 use exsync_runtime::{ALL_KINDS, approve_deletions, rules_from_config};
-use exsync_store::StateStore;
 
 use super::Outcome;
 
 /// Runs `exsync approve LOGIN`.
 pub async fn run(config: &Config, login: &str) -> anyhow::Result<Outcome> {
-    let business = BusinessDb::connect(config.database.url.expose_secret())
-        .await
-        .context("cannot open the business database")?;
+    let business = super::connect::open_business(config).await?;
     let user = business
         .get_user(login)
         .await
@@ -48,9 +44,7 @@ pub async fn run(config: &Config, login: &str) -> anyhow::Result<Outcome> {
         .into_iter()
         .filter(|&kind| rules.kind(kind).direction != Direction::Off)
         .collect();
-    let state = StateStore::connect(config.database.state_url().expose_secret())
-        .await
-        .context("cannot open the sync state store")?;
+    let state = super::connect::open_state(config).await?;
     approve_deletions(&state, &mailbox, &kinds, Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -15,11 +15,14 @@ use exsync_model::TimeZoneName;
 use super::Outcome;
 use crate::cli::{BusinessCommand, UserCommand};
 
-/// Runs `exsync business <command>` against the database at `url`.
-pub async fn run(url: &str, command: BusinessCommand) -> anyhow::Result<Outcome> {
-    let db = BusinessDb::connect(url)
-        .await
-        .context("cannot open the business database")?;
+/// Runs `exsync business <command>` against the database at `url` (in `schema` on
+/// PostgreSQL, if given).
+pub async fn run(
+    url: &str,
+    schema: Option<String>,
+    command: BusinessCommand,
+) -> anyhow::Result<Outcome> {
+    let db = super::connect::open_business_at(url, schema).await?;
     if !matches!(command, BusinessCommand::Init) && db.schema_version().await?.is_none() {
         anyhow::bail!(
             "the database has no exsync integration schema: run `exsync business init` first"

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use exsync_business::BusinessDb;
+use exsync_business::{BusinessDb, BusinessDbOptions};
 use exsync_config::{Config, ExchangeTarget};
 use exsync_emulator::{Emulator, EmulatorHandle, Mailbox, Organisation};
 use exsync_engine::Rules;
@@ -18,7 +18,7 @@ use exsync_graph::client::{GraphClient, GraphTokens};
 use exsync_model::TimeZoneName;
 use exsync_runtime::graph::GraphConnector;
 use exsync_runtime::rules_from_config;
-use exsync_store::StateStore;
+use exsync_store::{StateStore, StoreOptions};
 
 /// Everything a sync needs, open.
 pub struct Connected {
@@ -37,10 +37,7 @@ pub struct Connected {
 impl Connected {
     /// Opens what `config` names; `read_only` for plan-only runs.
     pub async fn open(config: &Config, read_only: bool) -> anyhow::Result<Connected> {
-        let business_url = config.database.url.expose_secret().to_owned();
-        let business = BusinessDb::connect(&business_url)
-            .await
-            .context("cannot open the business database")?;
+        let business = open_business(config).await?;
         let rules =
             rules_from_config(config).context("the sync rules of the configuration are invalid")?;
         let zone = TimeZoneName::new(&config.sync.time_zone).context("sync.time_zone")?;
@@ -52,9 +49,7 @@ impl Connected {
                     &online.graph_url,
                     Arc::new(GraphTokens::new(Arc::new(provider))),
                 );
-                let state = StateStore::connect(config.database.state_url().expose_secret())
-                    .await
-                    .context("cannot open the sync state store")?;
+                let state = open_state(config).await?;
                 (client, state, None)
             }
             ExchangeTarget::Emulator => {
@@ -97,6 +92,44 @@ impl Connected {
             _emulator: emulator,
         })
     }
+}
+
+/// The business database of `config` (in `database.schema` on PostgreSQL, if set).
+pub async fn open_business(config: &Config) -> anyhow::Result<BusinessDb> {
+    open_business_at(
+        config.database.url.expose_secret(),
+        config.database.schema.clone(),
+    )
+    .await
+}
+
+/// The business database at `url`, in `schema` if given and `url` is PostgreSQL's.
+pub async fn open_business_at(url: &str, schema: Option<String>) -> anyhow::Result<BusinessDb> {
+    let options = BusinessDbOptions {
+        schema: schema.filter(|_| is_postgres(url)),
+        ..BusinessDbOptions::default()
+    };
+    BusinessDb::connect_with(url, &options)
+        .await
+        .context("cannot open the business database")
+}
+
+/// The sync state store of `config` (`database.state_url`, else `database.url`; in
+/// `database.schema` on PostgreSQL, if set).
+pub async fn open_state(config: &Config) -> anyhow::Result<StateStore> {
+    let url = config.database.state_url().expose_secret();
+    let mut options = StoreOptions::new(url);
+    if let Some(schema) = config.database.schema.as_ref().filter(|_| is_postgres(url)) {
+        options = options.schema(schema.clone());
+    }
+    StateStore::connect_with(options)
+        .await
+        .context("cannot open the sync state store")
+}
+
+fn is_postgres(url: &str) -> bool {
+    let url = url.trim_start();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// An in-process emulator whose tenant has a mailbox for every enabled user with a mailbox

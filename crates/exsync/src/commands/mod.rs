@@ -53,14 +53,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             config::run(file, command)
         }
         Command::Business(args) => {
-            let database = match args.database {
+            let (database, schema) = match args.database {
                 Some(url) => {
                     logging::init(log, &Default::default(), one_shot)?;
-                    url
+                    (url, None)
                 }
-                None => setup(one_shot)?.database.url.expose_secret().to_owned(),
+                None => {
+                    let config = setup(one_shot)?;
+                    let url = config.database.url.expose_secret().to_owned();
+                    (url, config.database.schema)
+                }
             };
-            business::run(&database, args.command).await
+            business::run(&database, schema, args.command).await
         }
         Command::Emulator { listen, seed } => {
             logging::init(log, &Default::default(), one_shot)?;

@@ -260,8 +260,10 @@ fn dechunk(mut rest: &str) -> String {
 pub struct Site {
     /// The temporary directory.
     pub dir: tempfile::TempDir,
-    /// `database.url`.
+    /// The business database's URL for the `exsync business` commands.
     pub database: String,
+    /// `database.url` and `database.schema` of the service's configuration.
+    pub configured: (String, Option<String>),
 }
 
 impl Site {
@@ -269,7 +271,11 @@ impl Site {
     pub fn sqlite() -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = format!("sqlite://{}", dir.path().join("business.db").display());
-        let site = Site { dir, database };
+        let site = Site {
+            dir,
+            configured: (database.clone(), None),
+            database,
+        };
         site.business(&["init"]);
         site
     }
@@ -290,6 +296,8 @@ impl Site {
         let site = Site {
             dir: tempfile::tempdir().expect("temp dir"),
             database,
+            // The service finds the tables through `database.schema`, not the search path.
+            configured: (server.to_owned(), Some(schema.to_owned())),
         };
         site.business(&["init"]);
         site
@@ -362,11 +370,16 @@ impl Site {
         let d = &exchange.described;
         let toml = format!(
             "[service]\npoll_interval = 1\nfull_pass_interval = 60\nlease_time = {lease_time}\n\
-             [database]\nurl = \"{}\"\n\
+             [database]\nurl = \"{}\"\n{}\
              [exchange]\nkind = \"online\"\n[exchange.online]\ntenant_id = \"{}\"\nclient_id = \"{}\"\n\
              client_secret = \"{}\"\nauthority = \"{}\"\ngraph_url = \"{}\"\n\
              [admin]\nlisten = \"127.0.0.1:0\"\n",
-            self.database,
+            self.configured.0,
+            self.configured
+                .1
+                .as_ref()
+                .map(|schema| format!("schema = \"{schema}\"\n"))
+                .unwrap_or_default(),
             text(d, "tenant_id"),
             text(d, "client_id"),
             text(d, "client_secret"),
