@@ -450,6 +450,24 @@ fn meetings_keep_organizer_and_attendees_on_the_read_side() {
 }
 
 #[test]
+fn an_organizer_without_an_address_is_no_organizer() {
+    let raw = json!({
+        "id": "AAMk12", "type": "singleInstance", "subject": "Imported", "isOrganizer": false,
+        "start": {"dateTime": "2026-07-01T07:00:00.0000000", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-07-01T08:00:00.0000000", "timeZone": "UTC"},
+        "organizer": {"emailAddress": {"name": "", "address": ""}}
+    });
+    let item = GraphEvent::parse(&raw)
+        .expect("parses")
+        .to_appointment()
+        .expect("converts");
+    assert_eq!(
+        item.organizer, None,
+        "the business side could not keep it, so every pass would see it differ"
+    );
+}
+
+#[test]
 fn dst_crossing_weekly_series_survive_the_round_trip_at_the_same_wall_clock() {
     for (first, end) in [
         (date(2026, 3, 19), date(2026, 4, 9)),

@@ -247,7 +247,12 @@ pub(crate) fn render(
             all_day_time(*end, &zone.name),
         ),
     };
-    let organizer = view.organizer.clone().unwrap_or_default();
+    // Graph names an organizer on every event: items stored without one (seeds, EWS
+    // creates) are the mailbox owner's own.
+    let organizer = view
+        .organizer
+        .clone()
+        .unwrap_or_else(|| ModelEmail::new(&mailbox.mail, &mailbox.display_name));
     let is_organizer = organizer.address.eq_ignore_ascii_case(&mailbox.mail);
     let content_type = match view.body.format {
         BodyFormat::Text => "text",

@@ -192,10 +192,14 @@ impl GraphEvent {
         // Graph names an organizer on every event (the mailbox owner on plain appointments);
         // the model keeps one for meetings only.
         if !appointment.attendees.is_empty() || self.is_organizer == Some(false) {
+            // An organizer without an address (Graph gives one for some imported items) is
+            // no organizer the business side could keep: reading it as one would differ from
+            // the stored record on every pass.
             appointment.organizer = raw
                 .get("organizer")
                 .and_then(|o| o.get("emailAddress"))
-                .map(read_email);
+                .map(read_email)
+                .filter(|organizer| !organizer.address.trim().is_empty());
         }
         Ok(appointment)
     }
