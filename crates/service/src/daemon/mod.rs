@@ -149,9 +149,8 @@ pub async fn run_service<X: MailboxConnector>(
         }
         let per_batch = jobs::probes_per_batch(current.synced_kinds().len());
         while state.probes < MAX_PROBE_BATCHES {
-            let batch: Vec<Job> = std::iter::from_fn(|| state.schedule.next_probe(now_std))
-                .take(per_batch)
-                .collect();
+            let horizon = now_std + current.timing.poll / 2;
+            let batch = state.schedule.next_probes(now_std, horizon, per_batch);
             if batch.is_empty() {
                 break;
             }

@@ -350,20 +350,37 @@ impl Schedule {
 
     /// The next probe to start at `now`, marked running; `None` if none is due.
     pub fn next_probe(&mut self, now: Instant) -> Option<Job> {
-        let (key, _) = self
+        self.next_probes(now, now, 1).pop()
+    }
+
+    /// Up to `max` probes to start together at `now`, marked running: none unless one is
+    /// due, then the most overdue ones, filled up with those due before `horizon` (asked a
+    /// little early, so that probes share requests instead of each mailbox's going alone).
+    pub fn next_probes(&mut self, now: Instant, horizon: Instant, max: usize) -> Vec<Job> {
+        let mut due: Vec<(Instant, &String)> = self
             .mailboxes
             .iter()
             .filter(|(_, e)| e.owned && !e.leaving && e.running.is_none() && e.not_before <= now)
-            .filter(|(_, e)| e.pending.is_empty() && e.next_probe <= now && e.next_full > now)
-            .min_by_key(|(_, e)| e.next_probe)?;
-        let key = key.clone();
-        let entry = self.mailboxes.get_mut(&key)?;
-        let job = Job::Probe {
-            login: entry.login.clone(),
-            mailbox: entry.mailbox.clone(),
-        };
-        entry.running = Some(job.clone());
-        Some(job)
+            .filter(|(_, e)| e.pending.is_empty() && e.next_full > now)
+            .filter(|(_, e)| e.next_probe <= horizon.max(now))
+            .map(|(key, e)| (e.next_probe, key))
+            .collect();
+        if !due.iter().any(|(at, _)| *at <= now) {
+            return Vec::new();
+        }
+        due.sort();
+        let keys: Vec<String> = due.into_iter().take(max).map(|(_, k)| k.clone()).collect();
+        keys.iter()
+            .filter_map(|key| {
+                let entry = self.mailboxes.get_mut(key)?;
+                let job = Job::Probe {
+                    login: entry.login.clone(),
+                    mailbox: entry.mailbox.clone(),
+                };
+                entry.running = Some(job.clone());
+                Some(job)
+            })
+            .collect()
     }
 
     /// Records how `job` ended at `now`; what the status board should show as waiting. A

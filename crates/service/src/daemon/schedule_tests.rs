@@ -316,3 +316,46 @@ fn a_mailbox_leaving_while_its_job_runs_stays_until_the_job_ends() {
     );
     assert!(!schedule.take_left("ann@example.com"));
 }
+
+#[test]
+fn probes_due_soon_join_a_due_one_so_that_they_share_a_request() {
+    let t0 = Instant::now();
+    let names: Vec<String> = (0..12).map(|i| format!("user{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut schedule = Schedule::new(Timing::new(POLL, FULL));
+    schedule.set_roster(&roster(&names), t0);
+    for name in &names {
+        schedule.set_owned(&format!("{name}@example.com"), true, t0);
+    }
+    // The first passes end 100 ms apart, so their probes fall due 100 ms apart.
+    let mut ended = t0;
+    while let Some(job) = schedule.next_pass(t0) {
+        schedule.finished(&job, JobEnd::Passed, ended, wall());
+        ended += Duration::from_millis(100);
+    }
+    let horizon = |at: Instant| at + POLL / 2;
+    assert!(
+        schedule
+            .next_probes(
+                t0 + Duration::from_secs(1),
+                horizon(t0 + Duration::from_secs(1)),
+                10
+            )
+            .is_empty(),
+        "nothing is due yet, so nothing starts early"
+    );
+    let at = t0 + POLL;
+    let alone = schedule.clone().next_probes(at, at, 10);
+    assert_eq!(alone.len(), 1, "without a horizon only the due one");
+    let batch = schedule.next_probes(at, horizon(at), 10);
+    assert_eq!(
+        batch.len(),
+        10,
+        "filled up with those due within the horizon"
+    );
+    assert_eq!(batch[0], alone[0], "the most overdue first");
+    let rest = schedule.next_probes(at, horizon(at), 10);
+    assert!(rest.is_empty(), "the other two are not due yet: {rest:?}");
+    let later = at + Duration::from_millis(1_100);
+    assert_eq!(schedule.next_probes(later, horizon(later), 10).len(), 2);
+}
