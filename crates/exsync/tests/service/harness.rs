@@ -182,6 +182,35 @@ impl Exchange {
             .map(str::to_owned)
     }
 
+    /// The titles of the tasks in `mailbox`'s default To Do list.
+    pub fn task_titles(&self, mailbox: &str) -> Vec<String> {
+        let (status, lists) = self.graph("GET", &format!("/users/{mailbox}/todo/lists"), None);
+        assert_eq!(status, 200, "{lists}");
+        let Some(list) = lists["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| l["wellknownListName"] == "defaultList")
+            .and_then(|l| l["id"].as_str())
+        else {
+            return Vec::new();
+        };
+        let (status, tasks) = self.graph(
+            "GET",
+            &format!("/users/{mailbox}/todo/lists/{list}/tasks"),
+            None,
+        );
+        assert_eq!(status, 200, "{tasks}");
+        let mut titles: Vec<String> = tasks["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["title"].as_str().map(str::to_owned))
+            .collect();
+        titles.sort();
+        titles
+    }
+
     /// Sets (or with `ms = 0` removes) a delay before every Graph request is served.
     pub fn set_latency(&self, ms: u64) {
         let (status, _) = http(
@@ -353,6 +382,17 @@ impl Site {
         self.business(&["import-ics", "--user", login, &file.display().to_string()]);
     }
 
+    /// Imports one task (a VTODO) for `login`.
+    pub fn add_task(&self, login: &str, uid: &str, summary: &str) {
+        let file = self.dir.path().join(format!("{uid}.ics"));
+        let ics = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//exsync tests//EN\r\nBEGIN:VTODO\r\n\
+             UID:{uid}\r\nDTSTAMP:20261201T000000Z\r\nSUMMARY:{summary}\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+        );
+        std::fs::write(&file, ics).expect("write");
+        self.business(&["import-ics", "--user", login, &file.display().to_string()]);
+    }
+
     /// The SUMMARY lines of `login`'s appointments in the business database.
     pub fn business_subjects(&self, login: &str) -> Vec<String> {
         let ics = self.business(&["export-ics", "--user", login]);
@@ -367,13 +407,18 @@ impl Site {
 
     /// Writes the configuration for `exsync run` against `exchange` and returns its path.
     pub fn config(&self, exchange: &Exchange, lease_time: u64) -> PathBuf {
+        self.config_with(exchange, lease_time, "")
+    }
+
+    /// [`Site::config`] with `sync` lines added to a `[sync]` section.
+    pub fn config_with(&self, exchange: &Exchange, lease_time: u64, sync: &str) -> PathBuf {
         let d = &exchange.described;
         let toml = format!(
             "[service]\npoll_interval = 1\nfull_pass_interval = 60\nlease_time = {lease_time}\n\
              [database]\nurl = \"{}\"\n{}\
              [exchange]\nkind = \"online\"\n[exchange.online]\ntenant_id = \"{}\"\nclient_id = \"{}\"\n\
              client_secret = \"{}\"\nauthority = \"{}\"\ngraph_url = \"{}\"\n\
-             [admin]\nlisten = \"127.0.0.1:0\"\n",
+             [admin]\nlisten = \"127.0.0.1:0\"\n[sync]\n{sync}",
             self.configured.0,
             self.configured
                 .1

@@ -124,6 +124,47 @@ fn a_service_killed_in_the_middle_of_a_pass_loses_and_duplicates_nothing_after_a
 }
 
 #[test]
+fn sighup_rereads_the_configuration_and_the_new_rules_apply_from_the_next_pass() {
+    let exchange = Exchange::start();
+    let ann = exchange.mailbox(0);
+    let site = Site::sqlite();
+    site.business(&["user", "add", "ann", "--mailbox", &ann]);
+    site.add_appointment("ann", "a-1", "Ann planning", 20);
+    site.add_task("ann", "t-1", "Call the supplier");
+    let config = site.config_with(&exchange, 10, "tasks = \"off\"\n");
+    let (service, admin) = site.run(&config);
+    wait_for("the first pass", || synced(&admin, &ann));
+    assert_eq!(
+        exchange.subjects(&ann),
+        ["Ann planning"],
+        "the appointment is synced"
+    );
+    assert!(
+        exchange.task_titles(&ann).is_empty(),
+        "tasks are switched off"
+    );
+
+    // A broken file is refused and the running configuration stays.
+    std::fs::write(&config, "[sync]\ntasks = \"sideways\"\n").expect("write");
+    hang_up(&service);
+    site.config_with(&exchange, 10, "tasks = \"both\"\n");
+    hang_up(&service);
+    site.add_task("ann", "t-2", "Order paper");
+    wait_for("both tasks in To Do after the reload", || {
+        exchange.task_titles(&ann) == ["Call the supplier", "Order paper"]
+    });
+}
+
+fn hang_up(service: &harness::Process) {
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &service.pid().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+#[test]
 fn sigterm_during_a_pass_stops_the_service_within_ten_seconds() {
     let exchange = Exchange::start();
     let ann = exchange.mailbox(0);
