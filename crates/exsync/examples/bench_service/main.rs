@@ -3,16 +3,19 @@
 //!
 //! Run: `cargo build --release -p exsync && cargo run --release -p exsync --example
 //! bench_service -- [--mailboxes 1000] [--idle-secs 60] [--rate 50] [--changes-secs 60]
-//! [--observe-ms 200] [--postgres URL]`. `--rate` is changes per second in EACH direction.
+//! [--observe-ms 200] [--postgres URL] [--keep yes]`. `--rate` is changes per second in EACH
+//! direction.
 //!
 //! The emulator and `exsync run` are processes of their own (release binary next to this
 //! example); the service runs with its default intervals. Phases: initial sync (until every
 //! mailbox has synced and all items are written), idle (CPU, RSS of the service, requests the
 //! emulator served), propagation (delays per direction). Nothing of the service is tuned.
 
+mod observers;
 mod probe;
 mod propagation;
 mod setup;
+mod summary;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use exsync_graph::auth::{Credential, TokenProvider};
 use exsync_graph::client::{GraphClient, GraphTokens};
-use propagation::{Change, Ledger, SubjectReader};
+use observers::SubjectReader;
+use propagation::Ledger;
 
 /// The initial sync counts as done once nothing more was written for this long.
 const SETTLED: Duration = Duration::from_secs(10);
@@ -32,6 +36,8 @@ struct Args {
     changes_secs: u64,
     observe_ms: u64,
     postgres: Option<String>,
+    /// Keep the temporary folder (configuration, log, SQLite files) for a look afterwards.
+    keep: bool,
 }
 
 fn args() -> Args {
@@ -42,6 +48,7 @@ fn args() -> Args {
         changes_secs: 60,
         observe_ms: 200,
         postgres: None,
+        keep: false,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     for pair in raw.chunks(2) {
@@ -53,6 +60,7 @@ fn args() -> Args {
             "--changes-secs" => args.changes_secs = value.parse().expect("--changes-secs SECONDS"),
             "--observe-ms" => args.observe_ms = value.parse().expect("--observe-ms MS"),
             "--postgres" => args.postgres = Some(value.to_owned()),
+            "--keep" => args.keep = value == "yes",
             other => panic!("unknown argument {other}; see the header of bench_service/main.rs"),
         }
     }
@@ -76,6 +84,9 @@ fn client_for(line: &serde_json::Value) -> Arc<GraphClient> {
 async fn main() {
     let args = args();
     let dir = tempfile::tempdir().expect("tempdir");
+    if args.keep {
+        println!("keeping {}", dir.path().display());
+    }
     let (url, schema) = match &args.postgres {
         Some(url) => (
             url.clone(),
@@ -104,16 +115,7 @@ async fn main() {
     );
     let seed = setup::write_seed(dir.path(), args.mailboxes);
     let (emulator, line) = setup::start_emulator(&seed);
-    // `exsync run` does not apply `database.schema` (see docs/benchmarks/service.md): the
-    // service gets the schema as the connection's search path instead.
-    let service_url = match &schema {
-        Some(schema) => {
-            let join = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{join}options=-c%20search_path%3D{schema}")
-        }
-        None => url.clone(),
-    };
-    let config = setup::write_config(dir.path(), &service_url, None, &line);
+    let config = setup::write_config(dir.path(), &url, schema.as_deref(), &line);
     let emulator_base = probe::emulator_base(line["graph_url"].as_str().expect("graph_url"));
     let http = reqwest::Client::new();
 
@@ -183,7 +185,7 @@ async fn main() {
                 .lock()
                 .expect("deadline")
                 .is_some_and(|d| Instant::now() > d);
-            expired || (!writing.load(Ordering::SeqCst) && propagation::all_arrived(&ledger))
+            expired || (!writing.load(Ordering::SeqCst) && observers::all_arrived(&ledger))
         }
     };
     let every = Duration::from_millis(args.observe_ms);
@@ -191,14 +193,14 @@ async fn main() {
     let cpu_before = probe::cpu_seconds(pid);
     let phase = Instant::now();
     let observers = tokio::spawn(futures_join(
-        propagation::observe_exchange(
+        observers::observe_exchange(
             client.clone(),
             ids.clone(),
             to_exchange.clone(),
             every,
             done(&to_exchange),
         ),
-        propagation::observe_business(reader, to_business.clone(), every, done(&to_business)),
+        observers::observe_business(reader, to_business.clone(), every, done(&to_business)),
     ));
     tokio::join!(
         propagation::write_business(
@@ -240,10 +242,15 @@ async fn main() {
         ("business -> Exchange", &to_exchange),
         ("Exchange -> business", &to_business),
     ] {
-        println!("{}", summary_row(name, &ledger.lock().expect("ledger")));
+        let changes = ledger.lock().expect("ledger");
+        println!("{}", summary::summary_row(name, &changes));
+        let missing = summary::missing(&changes, 10);
+        if !missing.is_empty() {
+            println!("  {name}, never arrived: {}", missing.join(", "));
+        }
     }
     let stopping = Instant::now();
-    stop(&service);
+    setup::stop(&service);
     drop(service);
     println!(
         "exsync run stopped {:.1} s after SIGTERM",
@@ -251,7 +258,10 @@ async fn main() {
     );
     drop(emulator);
     if let Some(schema) = &schema {
-        drop_schema(&url, schema).await;
+        setup::drop_schema(&url, schema).await;
+    }
+    if args.keep {
+        let _ = dir.keep();
     }
 }
 

@@ -1,7 +1,7 @@
-//! Propagation delay of the running service, both directions at once: a writer per side puts
-//! a unique marker into an item's subject at a steady rate (business: `upsert_appointment`
-//! as the business application; Exchange: a Graph PATCH as Outlook would), and an observer per
-//! side reads the other side a few times per second until every marker has arrived.
+//! The writers of the propagation benchmark, both directions at once: each puts a unique
+//! marker into an item's subject at a steady rate (business: `upsert_appointment` as the
+//! business application; Exchange: a Graph PATCH as Outlook would); `observers` watches for
+//! the markers on the other side.
 //!
 //! Invariants: change `seq` of a direction carries the marker `#b{seq}` (business ->
 //! Exchange) or `#x{seq}` (Exchange -> business) and is registered with its send time before

@@ -243,13 +243,15 @@ pub fn stop(service: &ChildProcess) {
         .args(["-TERM", &service.child.id().to_string()])
         .status();
     let pid = service.child.id();
-    let until = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < until && std::path::Path::new(&format!("/proc/{pid}/stat")).exists() {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < until
+        && std::path::Path::new(&format!("/proc/{pid}/stat")).exists()
+    {
         let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         if state.contains(") Z ") {
             break;
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
 

@@ -36,3 +36,13 @@ pub fn summary_row(name: &str, changes: &[Change]) -> String {
     )
 }
 
+/// The changes that never arrived, as `seq (mailbox index, item)`, at most `limit`.
+pub fn missing(changes: &[Change], limit: usize) -> Vec<String> {
+    changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.failed && c.arrived.is_none())
+        .take(limit)
+        .map(|(seq, c)| format!("#{seq} (mailbox {}, item {})", c.user, c.item))
+        .collect()
+}
