@@ -35,7 +35,7 @@ use tokio::time::Instant;
 pub use jobs::{JobBatch, JobContext, JobResult, LiveSettings, probes_per_batch};
 pub use journal::{Noticed, notices_of};
 pub use leases::{LeaseChanges, LeaseKeeper, mailbox_resource};
-pub use schedule::{Job, JobEnd, KindSet, Schedule, Timing, Waiting, mailbox_key};
+pub use schedule::{Due, Job, JobEnd, KindSet, Schedule, Timing, Waiting, mailbox_key};
 
 use crate::{Readiness, StatusBoard};
 
@@ -136,10 +136,14 @@ pub async fn run_service<X: MailboxConnector>(
             service.readiness.set_ready();
         }
         let now_std = Instant::now().into_std();
-        while state.passes < service.max_passes.max(1) {
+        // One look tells whether anything is due; only then are the candidates sought.
+        let due = state.schedule.due(now_std);
+        let mut started = false;
+        while due.pass_now(now_std) && state.passes < service.max_passes.max(1) {
             let Some(job) = state.schedule.next_pass(now_std) else {
                 break;
             };
+            started = true;
             state.passes += 1;
             running.push(jobs::run_batch(
                 &context,
@@ -147,13 +151,18 @@ pub async fn run_service<X: MailboxConnector>(
                 current.clone(),
             ));
         }
-        let per_batch = jobs::probes_per_batch(current.synced_kinds().len());
-        while state.probes < MAX_PROBE_BATCHES {
+        let per_batch = if due.probe_now(now_std) {
+            jobs::probes_per_batch(current.synced_kinds().len())
+        } else {
+            0
+        };
+        while due.probe_now(now_std) && state.probes < MAX_PROBE_BATCHES {
             let horizon = now_std + current.timing.poll / 2;
             let batch = state.schedule.next_probes(now_std, horizon, per_batch);
             if batch.is_empty() {
                 break;
             }
+            started = true;
             state.probes += 1;
             running.push(jobs::run_batch(
                 &context,
@@ -161,12 +170,16 @@ pub async fn run_service<X: MailboxConnector>(
                 current.clone(),
             ));
         }
-        let pass_slot_free = state.passes < service.max_passes.max(1);
-        let probe_slot_free = state.probes < MAX_PROBE_BATCHES;
-        let wake = Instant::from_std(state.schedule.next_wakeup(
+        let due = if started {
+            state.schedule.due(now_std)
+        } else {
+            due
+        };
+        let wake = Instant::from_std(due.wakeup(
             now_std,
-            pass_slot_free,
-            probe_slot_free,
+            current.timing.poll,
+            state.passes < service.max_passes.max(1),
+            state.probes < MAX_PROBE_BATCHES,
         ))
         .min(heartbeat_due)
         .min(roster_due);

@@ -453,6 +453,30 @@ impl Schedule {
         done
     }
 
+    /// When the first pass and the first probe may start (`None`: nothing of that class is
+    /// waiting), in one look over the mailboxes.
+    pub fn due(&self, now: Instant) -> Due {
+        let timing = self.timing;
+        let mut due = Due::default();
+        for e in self.mailboxes.values() {
+            if !e.owned || e.leaving || e.running.is_some() {
+                continue;
+            }
+            let pass = if e.pending.is_empty() {
+                e.next_full
+            } else {
+                ready_at(e, timing).min(e.next_full)
+            };
+            let pass = pass.max(e.not_before);
+            due.pass = Some(due.pass.map_or(pass, |d| d.min(pass)));
+            if e.pending.is_empty() && e.next_full > now {
+                let probe = e.next_probe.max(e.not_before);
+                due.probe = Some(due.probe.map_or(probe, |d| d.min(probe)));
+            }
+        }
+        due
+    }
+
     /// The earliest instant a job may become startable, bounded by one poll interval:
     /// passes only count when `pass_slot_free`, probes when `probe_slot_free` (a due job
     /// without a free slot starts when a running one ends, which wakes the loop anyway).
@@ -462,27 +486,47 @@ impl Schedule {
         pass_slot_free: bool,
         probe_slot_free: bool,
     ) -> Instant {
-        let timing = self.timing;
-        let horizon = now + timing.poll;
-        self.mailboxes
-            .values()
-            .filter(|e| e.owned && !e.leaving && e.running.is_none())
-            .filter_map(|e| {
-                let pass = pass_slot_free.then(|| {
-                    if e.pending.is_empty() {
-                        e.next_full
-                    } else {
-                        ready_at(e, timing).min(e.next_full)
-                    }
-                });
-                let probe = (probe_slot_free && e.pending.is_empty() && e.next_full > now)
-                    .then_some(e.next_probe);
-                let due = pass.into_iter().chain(probe).min()?;
-                Some(due.max(e.not_before))
-            })
+        self.due(now)
+            .wakeup(now, self.timing.poll, pass_slot_free, probe_slot_free)
+    }
+}
+
+/// When the first job of each class may start ([`Schedule::due`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Due {
+    /// The first pass.
+    pub pass: Option<Instant>,
+    /// The first probe.
+    pub probe: Option<Instant>,
+}
+
+impl Due {
+    /// Whether a pass may start at `now`.
+    pub fn pass_now(&self, now: Instant) -> bool {
+        self.pass.is_some_and(|at| at <= now)
+    }
+
+    /// Whether a probe may start at `now`.
+    pub fn probe_now(&self, now: Instant) -> bool {
+        self.probe.is_some_and(|at| at <= now)
+    }
+
+    /// When to look again: the first due time of a class with a free slot, at the latest
+    /// after `poll`.
+    pub fn wakeup(
+        &self,
+        now: Instant,
+        poll: Duration,
+        pass_slot: bool,
+        probe_slot: bool,
+    ) -> Instant {
+        let pass = self.pass.filter(|_| pass_slot);
+        let probe = self.probe.filter(|_| probe_slot);
+        pass.into_iter()
+            .chain(probe)
             .min()
-            .unwrap_or(horizon)
-            .min(horizon)
+            .unwrap_or(now + poll)
+            .min(now + poll)
             .max(now)
     }
 }
