@@ -13,6 +13,7 @@ mod apply;
 mod approval;
 mod diagnostics;
 pub mod exchange;
+mod fence;
 pub mod graph;
 mod kind;
 mod once;
@@ -31,6 +32,7 @@ pub use exchange::{
     Collected, ExchangeItem, ExchangeSide, ExchangeWrite, LinkedItem, LinkedItems, SideError,
     Unreadable, Written, transaction_id,
 };
+pub use fence::mailbox_lease;
 pub use kind::SyncKind;
 pub use once::{ALL_KINDS, OnceOptions, OnceOutcome, sync_mailbox, sync_once};
 pub use pass::{MailboxUser, PassEnv, sync_kind};

@@ -103,6 +103,7 @@ where
         window: window_for(now, sync.months_past, sync.months_future),
         dry_run: options.dry_run,
         start_mode: options.start_mode,
+        lease_holder: Some(&options.holder),
     };
     let mut jobs = Vec::new();
     for user in &selected {
@@ -149,7 +150,7 @@ async fn sync_user<X>(
 where
     X: ExchangeSide<Appointment> + ExchangeSide<Task> + ExchangeSide<Contact>,
 {
-    let resource = format!("mailbox:{}", who.mailbox.to_ascii_lowercase());
+    let resource = crate::fence::mailbox_lease(who.mailbox);
     let taken = env
         .state
         .try_acquire_lease(&resource, lease.holder, LEASE_TIME, lease.now)

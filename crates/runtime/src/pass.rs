@@ -44,6 +44,9 @@ pub struct PassEnv<'a> {
     pub dry_run: bool,
     /// What a mailbox's first sync does: everything in the window, or only later changes.
     pub start_mode: StartMode,
+    /// The holder of the mailbox lease the pass runs under, checked just before the commit
+    /// (`None`: no lease, e.g. tests of a single pass).
+    pub lease_holder: Option<&'a str>,
 }
 
 /// The business user whose mailbox a pass syncs.
@@ -194,6 +197,9 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         check.extend(applied.failed.iter().cloned());
         let kept = exchange.cursor_after_writes(old, &check);
         commit.set_cursor(mailbox, exchange.cursor_name(), kept);
+    }
+    if let Some(holder) = env.lease_holder {
+        crate::fence::check_lease(env.state, mailbox, holder).await?;
     }
     env.state
         .commit(&commit)

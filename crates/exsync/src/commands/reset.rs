@@ -130,7 +130,7 @@ async fn take_leases(
     let now = Utc::now();
     let mut taken = Vec::new();
     for (_, mailbox) in mailboxes {
-        let resource = format!("mailbox:{}", mailbox.to_ascii_lowercase());
+        let resource = exsync_runtime::mailbox_lease(mailbox);
         let won = state
             .try_acquire_lease(&resource, holder, LEASE_TIME, now)
             .await;

@@ -5,6 +5,7 @@
 mod appointments;
 mod common;
 mod crashes;
+mod fence;
 mod patterns;
 mod probes;
 mod recovery;

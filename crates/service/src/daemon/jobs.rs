@@ -49,6 +49,8 @@ pub struct JobContext<'a, X> {
     pub state: &'a StateStore,
     /// The Exchange connector.
     pub connector: &'a X,
+    /// This process's lease holder name (every pass checks it still holds its mailbox).
+    pub holder: &'a str,
 }
 
 /// How a job went.
@@ -162,6 +164,7 @@ async fn run_pass<X: MailboxConnector>(
         window: window_for(now, settings.sync.months_past, settings.sync.months_future),
         dry_run: false,
         start_mode: settings.start_mode,
+        lease_holder: Some(context.holder),
     };
     let who = MailboxUser { login, mailbox };
     let connector = context.connector.for_full_pass(*full);

@@ -23,7 +23,7 @@ const INSTANCE_PREFIX: &str = "instance:";
 
 /// The resource name of a mailbox's lease (the same `sync --once` takes).
 pub fn mailbox_resource(key: &str) -> String {
-    format!("{MAILBOX_PREFIX}{key}")
+    exsync_runtime::mailbox_lease(key)
 }
 
 /// What a heartbeat changed.

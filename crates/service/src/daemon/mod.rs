@@ -82,6 +82,7 @@ pub async fn run_service<X: MailboxConnector>(
         business: service.business,
         state: service.state,
         connector: service.connector,
+        holder: &service.holder,
     };
     let mut current = settings.borrow_and_update().clone();
     let mut state = LoopState {
