@@ -50,7 +50,7 @@ fn changes_on_either_side_arrive_and_users_switched_on_and_off_take_effect_live(
     wait_for("bob's appointment after switching him on", || {
         exchange.subjects(&bob).contains(&"Bob planning".to_owned())
     });
-    assert!(synced(&admin, &bob));
+    wait_for("bob's pass on the status board", || synced(&admin, &bob));
 
     // ann is switched off: her next change stays in the business database; bob's later
     // change still arrives, so the service was running all along.
