@@ -32,7 +32,7 @@ pub use exchange::{
     Collected, ExchangeItem, ExchangeSide, ExchangeWrite, LinkedItem, LinkedItems, SideError,
     Unreadable, Written, transaction_id,
 };
-pub use fence::mailbox_lease;
+pub use fence::{LeaseFence, mailbox_lease};
 pub use kind::SyncKind;
 pub use once::{ALL_KINDS, OnceOptions, OnceOutcome, sync_mailbox, sync_once};
 pub use pass::{MailboxUser, PassEnv, sync_kind};

@@ -13,6 +13,7 @@ use exsync_store::StateStore;
 use futures_util::stream::{self, StreamExt};
 
 use crate::exchange::ExchangeSide;
+use crate::fence::LeaseFence;
 use crate::pass::{MailboxUser, PassEnv, sync_kind};
 use crate::report::KindReport;
 use crate::rules::window_for;
@@ -103,7 +104,10 @@ where
         window: window_for(now, sync.months_past, sync.months_future),
         dry_run: options.dry_run,
         start_mode: options.start_mode,
-        lease_holder: Some(&options.holder),
+        lease: Some(LeaseFence {
+            holder: &options.holder,
+            clock_offset: now - Utc::now(),
+        }),
     };
     let mut jobs = Vec::new();
     for user in &selected {

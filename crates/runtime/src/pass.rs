@@ -44,9 +44,9 @@ pub struct PassEnv<'a> {
     pub dry_run: bool,
     /// What a mailbox's first sync does: everything in the window, or only later changes.
     pub start_mode: StartMode,
-    /// The holder of the mailbox lease the pass runs under, checked just before the commit
-    /// (`None`: no lease, e.g. tests of a single pass).
-    pub lease_holder: Option<&'a str>,
+    /// The mailbox lease the pass runs under, checked just before the commit (`None`: no
+    /// lease, e.g. tests of a single pass).
+    pub lease: Option<crate::fence::LeaseFence<'a>>,
 }
 
 /// The business user whose mailbox a pass syncs.
@@ -198,8 +198,8 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         let kept = exchange.cursor_after_writes(old, &check);
         commit.set_cursor(mailbox, exchange.cursor_name(), kept);
     }
-    if let Some(holder) = env.lease_holder {
-        crate::fence::check_lease(env.state, mailbox, holder).await?;
+    if let Some(fence) = env.lease {
+        crate::fence::check_lease(env.state, mailbox, fence).await?;
     }
     env.state
         .commit(&commit)

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use exsync_business::Origin;
 use exsync_model::{Appointment, BusinessId, ItemKind};
-use exsync_runtime::{MailboxUser, PassEnv, mailbox_lease, sync_kind, window_for};
+use exsync_runtime::{LeaseFence, MailboxUser, PassEnv, mailbox_lease, sync_kind, window_for};
 
 use crate::appointments::meeting;
 use crate::common::World;
@@ -50,7 +50,10 @@ async fn a_pass_whose_lease_passed_to_another_process_commits_nothing() {
         window: window_for(world.now, world.sync.months_past, world.sync.months_future),
         dry_run: false,
         start_mode: exsync_config::StartMode::FullWindow,
-        lease_holder: Some("stalled"),
+        lease: Some(LeaseFence {
+            holder: "stalled",
+            clock_offset: world.now - chrono::Utc::now(),
+        }),
     };
     let who = MailboxUser {
         login: world.login(0),

@@ -12,7 +12,8 @@ use exsync_config::{StartMode, SyncConfig};
 use exsync_engine::{Direction, Rules};
 use exsync_model::ItemKind;
 use exsync_runtime::{
-    ALL_KINDS, KindReport, MailboxConnector, MailboxUser, PassEnv, sync_mailbox, window_for,
+    ALL_KINDS, KindReport, LeaseFence, MailboxConnector, MailboxUser, PassEnv, sync_mailbox,
+    window_for,
 };
 use exsync_store::StateStore;
 
@@ -164,7 +165,10 @@ async fn run_pass<X: MailboxConnector>(
         window: window_for(now, settings.sync.months_past, settings.sync.months_future),
         dry_run: false,
         start_mode: settings.start_mode,
-        lease_holder: Some(context.holder),
+        lease: Some(LeaseFence {
+            holder: context.holder,
+            clock_offset: chrono::TimeDelta::zero(),
+        }),
     };
     let who = MailboxUser { login, mailbox };
     let connector = context.connector.for_full_pass(*full);
