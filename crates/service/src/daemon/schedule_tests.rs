@@ -1,6 +1,7 @@
 //! Tests of the schedule's rules, on an explicit clock.
 
 use super::*;
+use exsync_model::ItemKind;
 
 const POLL: Duration = Duration::from_secs(3);
 const FULL: Duration = Duration::from_secs(300);
