@@ -16,7 +16,8 @@ use futures_util::stream::FuturesUnordered;
 use tokio::time::Instant;
 
 use super::{
-    Job, JobResult, KindSet, LeaseKeeper, Noticed, STOP_GRACE, Schedule, Service, mailbox_key,
+    DATABASE_CALL_LIMIT, Job, JobResult, KindSet, LeaseKeeper, Noticed, STOP_GRACE, Schedule,
+    Service, mailbox_key,
 };
 
 /// What the loop keeps between turns.
@@ -158,11 +159,7 @@ pub(super) async fn finish_all<X: MailboxConnector, J: Future<Output = Vec<JobRe
     running: &mut FuturesUnordered<J>,
 ) {
     for key in record(service, state, results) {
-        let give_back = state.keeper.give_back(service.state, &key);
-        log_give_back(
-            &key,
-            while_polling(give_back, running, &mut state.done).await,
-        );
+        give_back(service, &mut state.keeper, &key, running, &mut state.done).await;
     }
 }
 
@@ -212,9 +209,25 @@ fn record<X: MailboxConnector>(
     left
 }
 
-pub(super) fn log_give_back(key: &str, outcome: Result<(), exsync_store::StoreError>) {
-    if let Err(error) = outcome {
-        tracing::warn!(mailbox = key, %error, "could not give back the lease; it lapses on its own");
+/// Gives back `key`'s lease (bounded; a lease not given back lapses on its own), while the
+/// running jobs go on.
+pub(super) async fn give_back<X, J: Future<Output = Vec<JobResult>>>(
+    service: &Service<'_, X>,
+    keeper: &mut LeaseKeeper,
+    key: &str,
+    running: &mut FuturesUnordered<J>,
+    done: &mut Vec<Vec<JobResult>>,
+) {
+    let call = tokio::time::timeout(DATABASE_CALL_LIMIT, keeper.give_back(service.state, key));
+    match while_polling(call, running, done).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::warn!(mailbox = key, %error, "could not give back the lease; it lapses on its own");
+        }
+        Err(_) => tracing::warn!(
+            mailbox = key,
+            "giving back the lease took too long; it lapses on its own"
+        ),
     }
 }
 

@@ -38,9 +38,7 @@ pub use leases::{LeaseChanges, LeaseKeeper, mailbox_resource};
 pub use schedule::{Due, Job, JobEnd, KindSet, Schedule, Timing, Waiting, mailbox_key};
 
 use crate::{Readiness, StatusBoard};
-use loop_parts::{
-    LoopState, finish_all, heartbeat, log_give_back, note, stop_service, while_polling,
-};
+use loop_parts::{LoopState, finish_all, give_back, heartbeat, note, stop_service, while_polling};
 
 /// Probe batches running at once besides the passes (each is one `$batch` asking up to 20
 /// mailbox-and-kind delta links).
@@ -48,6 +46,9 @@ pub const MAX_PROBE_BATCHES: usize = 4;
 
 /// How long jobs in flight may take to finish once the service is told to stop.
 pub const STOP_GRACE: Duration = Duration::from_secs(8);
+
+/// The longest the loop waits for one of its own database calls (roster, lease give-back).
+pub(crate) const DATABASE_CALL_LIMIT: Duration = Duration::from_secs(5);
 
 /// The roster is read again at least this often (besides on every users-table change).
 const ROSTER_REFRESH: Duration = Duration::from_secs(60);
@@ -110,16 +111,27 @@ pub async fn run_service<X: MailboxConnector>(
         let now = Instant::now();
         if now >= roster_due {
             roster_due = now + ROSTER_REFRESH;
-            let read = roster::read_roster(service.business, service.board);
-            match while_polling(read, &mut running, &mut state.done).await {
+            // Bounded, so that a hanging database never holds back a stop for long.
+            let read = tokio::time::timeout(
+                DATABASE_CALL_LIMIT,
+                roster::read_roster(service.business, service.board),
+            );
+            let read = match while_polling(read, &mut running, &mut state.done).await {
+                Ok(read) => read.map_err(|e| e.to_string()),
+                Err(_) => Err(format!("no answer within {DATABASE_CALL_LIMIT:?}")),
+            };
+            match read {
                 Ok(roster) => {
                     state.roster_ok = true;
                     for key in state.schedule.set_roster(&roster, now.into_std()) {
-                        let give_back = state.keeper.give_back(service.state, &key);
-                        log_give_back(
+                        give_back(
+                            &service,
+                            &mut state.keeper,
                             &key,
-                            while_polling(give_back, &mut running, &mut state.done).await,
-                        );
+                            &mut running,
+                            &mut state.done,
+                        )
+                        .await;
                     }
                     heartbeat_due = now;
                 }
