@@ -21,9 +21,20 @@ pub struct Cli {
     #[arg(long, global = true, env = "EXSYNC_LOG", value_name = "FILTER")]
     pub log: Option<String>,
 
+    /// Language of messages: `en` or `de`; default: the locale (`LC_ALL`, `LC_MESSAGES`,
+    /// `LANG`, e.g. `LANG=de_DE.UTF-8`).
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<exsync_i18n::Lang>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--lang`: a language the catalogue has.
+fn parse_lang(value: &str) -> Result<exsync_i18n::Lang, String> {
+    exsync_i18n::Lang::parse(value)
+        .ok_or_else(|| format!("unknown language {value:?}: use en or de"))
 }
 
 /// The subcommands.

@@ -12,6 +12,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    exsync_i18n::set_lang(cli.lang.unwrap_or_else(exsync_i18n::Lang::from_env));
     // The service waits on I/O nearly all the time: one thread serves it with less CPU than a
     // pool, which would hand every answer from thread to thread (measured: 4.1 % instead of
     // 5.4 % of a core for 1,000 idle mailboxes; docs/benchmarks/service.md).
