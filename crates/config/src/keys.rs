@@ -114,6 +114,7 @@ pub const KEYS: &[KeyInfo] = &[
     plain("sync.mass_delete_guard_min_items"),
     plain("sync.contact_folder"),
     plain("sync.task_list"),
+    plain("sync.pair_existing"),
     plain("sync.time_zone"),
     plain("exchange.kind"),
     plain("exchange.mailbox_addressing"),

@@ -34,6 +34,13 @@ fn plain(value: impl ToString) -> Shown {
     Shown::Value(value.to_string())
 }
 
+/// What `service.start_mode = "changes_only"` relies on, shown under the key.
+const CHANGES_ONLY_NOTE: &str = "# changes_only: a mailbox's first pass records the time it started; afterwards an \
+unlinked item stays out\n# while it was last modified before that time: business rows by their \
+updated_at column (kept by the\n# integration schema's triggers), Exchange items by \
+lastModifiedDateTime. Rows written without\n# updated_at count as changed. Items already on both \
+sides are paired (sync.pair_existing).\n";
+
 fn optional(value: Option<&str>, otherwise: &str) -> Shown {
     value.map_or_else(|| not_set(otherwise), text)
 }
@@ -80,6 +87,11 @@ impl Config {
                     let _ = write!(out, "  # from {origin}");
                 }
                 out.push('\n');
+                if key.name == "service.start_mode"
+                    && self.service.start_mode == crate::StartMode::ChangesOnly
+                {
+                    out.push_str(CHANGES_ONLY_NOTE);
+                }
             }
         }
         out
@@ -145,6 +157,7 @@ impl Config {
             "sync.mass_delete_guard_min_items" => plain(y.mass_delete_guard.min_items),
             "sync.contact_folder" => text(&y.contact_folder),
             "sync.task_list" => optional(y.task_list.as_deref(), "the user's default To Do list"),
+            "sync.pair_existing" => plain(y.pair_existing),
             "sync.time_zone" => text(&y.time_zone),
             "exchange.kind" => text(self.exchange.kind().as_str()),
             "exchange.mailbox_addressing" => text(self.exchange.mailbox_addressing.as_str()),

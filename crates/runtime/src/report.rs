@@ -51,6 +51,12 @@ pub struct KindReport {
     pub business: SideCounts,
     /// Items linked without a write (found equal on both sides).
     pub linked: usize,
+    /// Unlinked items paired by content with their twin on the other side (linked, not
+    /// copied; a difference between the two was written as an update).
+    pub paired: usize,
+    /// Unlinked items held out because several candidates on the other side match: neither
+    /// linked nor copied until someone removes the extra copies.
+    pub ambiguous: Vec<Rejection>,
     /// Items that could not be synced.
     pub rejected: Vec<Rejection>,
     /// What the engine wants an administrator to know (conflicts, overwritten edits, ...).
@@ -73,6 +79,8 @@ impl KindReport {
             exchange: SideCounts::default(),
             business: SideCounts::default(),
             linked: 0,
+            paired: 0,
+            ambiguous: Vec::new(),
             rejected: Vec::new(),
             notices: Vec::new(),
             held: None,
@@ -81,9 +89,10 @@ impl KindReport {
         }
     }
 
-    /// True when some item, or the whole pass, failed.
+    /// True when some item, or the whole pass, failed (an ambiguous pairing leaves items
+    /// unsynced, so it counts).
     pub fn failed(&self) -> bool {
-        self.failure.is_some() || !self.rejected.is_empty()
+        self.failure.is_some() || !self.rejected.is_empty() || !self.ambiguous.is_empty()
     }
 
     /// Records a rejected item.
@@ -108,6 +117,12 @@ impl fmt::Display for KindReport {
             counts(&self.business),
             self.rejected.len()
         )?;
+        if self.paired > 0 {
+            write!(f, " paired {}", self.paired)?;
+        }
+        if !self.ambiguous.is_empty() {
+            write!(f, " ambiguous {}", self.ambiguous.len())?;
+        }
         if let Some(failure) = &self.failure {
             write!(f, "\n    FAILED: {failure}")?;
         }
@@ -116,6 +131,9 @@ impl fmt::Display for KindReport {
         }
         for rejection in &self.rejected {
             write!(f, "\n    rejected {}: {}", rejection.item, rejection.reason)?;
+        }
+        for ambiguous in &self.ambiguous {
+            write!(f, "\n    not paired: {}", ambiguous.reason)?;
         }
         for notice in &self.notices {
             write!(f, "\n    note: {notice}")?;
