@@ -78,10 +78,10 @@ fn pattern_key(pattern: &Pattern) -> String {
 
 impl PairKey for Task {
     fn pair_key(&self) -> Option<String> {
-        let due = self
-            .due
-            .as_ref()
-            .map_or_else(|| "no due date".to_owned(), |due| due.local.date().to_string());
+        let due = self.due.as_ref().map_or_else(
+            || "no due date".to_owned(),
+            |due| due.local.date().to_string(),
+        );
         Some(format!("{due} {}", normalise_subject(&self.subject)))
     }
 

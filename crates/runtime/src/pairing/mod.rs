@@ -130,7 +130,11 @@ fn ambiguity<T: PairKey>(
         what = what,
     );
     Ambiguity {
-        items: format!("business {} / Exchange {}", business_ids(b), exchange_ids(e)),
+        items: format!(
+            "business {} / Exchange {}",
+            business_ids(b),
+            exchange_ids(e)
+        ),
         message,
     }
 }

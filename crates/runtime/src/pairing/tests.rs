@@ -68,7 +68,11 @@ fn the_same_instant_in_windows_and_iana_zone_names_pairs() {
     assert_eq!(pairing.pairs.len(), 1);
     assert_eq!(pairing.pairs[0].0.as_str(), "4711");
     assert_eq!(pairing.pairs[0].2.id.as_str(), "X1");
-    assert_eq!(pairing.exchange.len(), 1, "the other hour is a different item");
+    assert_eq!(
+        pairing.exchange.len(),
+        1,
+        "the other hour is a different item"
+    );
     assert!(pairing.business.is_empty() && pairing.ambiguous.is_empty());
 }
 
@@ -106,14 +110,14 @@ fn lookalikes_on_one_side_are_reported_and_copied() {
         t.due = Some(at("2027-03-05T00:00", "Europe/Berlin"));
         t
     };
-    let pairing = pair(
-        ItemKind::Task,
-        vec![b("1", task()), b("2", task())],
-        vec![],
-    );
+    let pairing = pair(ItemKind::Task, vec![b("1", task()), b("2", task())], vec![]);
     assert_eq!(pairing.business.len(), 2);
     assert_eq!(pairing.lookalikes.len(), 1);
-    assert!(pairing.lookalikes[0].contains("(1, 2)"), "{:?}", pairing.lookalikes);
+    assert!(
+        pairing.lookalikes[0].contains("(1, 2)"),
+        "{:?}",
+        pairing.lookalikes
+    );
 }
 
 #[test]
@@ -162,12 +166,18 @@ fn contacts_pair_by_mail_address_else_by_name_and_company() {
     let pairing = pair(
         ItemKind::Contact,
         vec![
-            b("k1", contact("Eva", "Berg", "Berg GmbH", Some("Eva.Berg@berg.example"))),
+            b(
+                "k1",
+                contact("Eva", "Berg", "Berg GmbH", Some("Eva.Berg@berg.example")),
+            ),
             b("k2", contact("Jan", "Ohm", "Ohm KG", None)),
             b("k3", contact("Jan", "Ohm", "Andere AG", None)),
         ],
         vec![
-            x("A", contact("E.", "Berg", "", Some("eva.berg@berg.example"))),
+            x(
+                "A",
+                contact("E.", "Berg", "", Some("eva.berg@berg.example")),
+            ),
             x("B", contact("jan", "ohm", "Ohm KG", None)),
         ],
     );
@@ -178,7 +188,11 @@ fn contacts_pair_by_mail_address_else_by_name_and_company() {
         .collect();
     assert_eq!(pairs.len(), 2);
     assert!(pairs.contains(&("k1", "A")) && pairs.contains(&("k2", "B")));
-    assert_eq!(pairing.business.len(), 1, "same name, other company: not a twin");
+    assert_eq!(
+        pairing.business.len(),
+        1,
+        "same name, other company: not a twin"
+    );
 }
 
 #[test]
