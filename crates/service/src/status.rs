@@ -164,6 +164,9 @@ impl StatusBoard {
             mailbox.last_error = Some(failure.clone());
         } else if let Some(rejection) = report.rejected.last() {
             mailbox.last_error = Some(format!("{}: {}", rejection.item, rejection.reason));
+        } else if let Some(ambiguous) = report.ambiguous.last() {
+            // Items left unpaired stay unsynced until an admin removes the extra copies.
+            mailbox.last_error = Some(ambiguous.reason.clone());
         }
     }
 
@@ -320,6 +323,22 @@ mod tests {
         assert_eq!(mailbox.last_pass, Some(at(20)));
         assert_eq!(mailbox.lag_seconds, Some(15));
         assert_eq!(mailbox.last_error.as_deref(), Some("mailbox not found"));
+    }
+
+    #[test]
+    fn items_left_unpaired_show_as_the_mailbox_error() {
+        let board = StatusBoard::new();
+        let mut report = KindReport::new("eva", "eva@x.example", ItemKind::Appointment);
+        report.ambiguous.push(exsync_runtime::Rejection {
+            item: "business 4711 / Exchange X1, X2".into(),
+            reason: "2 Outlook items (X1, X2) match business appointment 4711".into(),
+        });
+        board.record_pass(&report, at(0));
+        let snapshot = board.snapshot(at(1));
+        assert_eq!(
+            snapshot.mailboxes[0].last_error.as_deref(),
+            Some("2 Outlook items (X1, X2) match business appointment 4711")
+        );
     }
 
     #[test]
