@@ -4,7 +4,9 @@
 //! Invariant: every item the pass could not sync is in `rejected` with a message that names
 //! it and the fix; a report with no rejections and no failure means everything was synced.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+
+use exsync_i18n::{Lang, tr_in};
 
 use exsync_model::ItemKind;
 use serde::Serialize;
@@ -104,41 +106,60 @@ impl KindReport {
     }
 }
 
-impl fmt::Display for KindReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl KindReport {
+    /// The report as `exsync sync` prints it, in `lang`: one line of counts, then one line per
+    /// failure, held deletion, rejected or unpaired item and notice.
+    pub fn render(&self, lang: Lang) -> String {
         let counts = |c: &SideCounts| format!("+{} ~{} -{}", c.created, c.updated, c.deleted);
-        write!(
-            f,
-            "{:<16} {:<32} {:<12} Exchange {:<14} business {:<14} rejected {}",
+        let mut out = format!(
+            "{:<16} {:<32} {:<12} {} {:<14} {} {:<14} {} {}",
             self.login,
             self.mailbox,
             self.kind.as_str(),
+            tr_in!(lang, "report-exchange"),
             counts(&self.exchange),
+            tr_in!(lang, "report-business"),
             counts(&self.business),
+            tr_in!(lang, "report-rejected"),
             self.rejected.len()
-        )?;
+        );
         if self.paired > 0 {
-            write!(f, " paired {}", self.paired)?;
+            let _ = write!(out, " {} {}", tr_in!(lang, "report-paired"), self.paired);
         }
         if !self.ambiguous.is_empty() {
-            write!(f, " ambiguous {}", self.ambiguous.len())?;
+            let label = tr_in!(lang, "report-ambiguous");
+            let _ = write!(out, " {label} {}", self.ambiguous.len());
         }
+        let line = |out: &mut String, id: &str, text: &str| {
+            let _ = write!(out, "\n    {}: {text}", tr_in!(lang, id));
+        };
         if let Some(failure) = &self.failure {
-            write!(f, "\n    FAILED: {failure}")?;
+            line(&mut out, "report-failed", failure);
         }
         if let Some(held) = &self.held {
-            write!(f, "\n    HELD: {held}")?;
+            line(&mut out, "report-held", held);
         }
+        let rejected = tr_in!(lang, "report-rejected-item");
         for rejection in &self.rejected {
-            write!(f, "\n    rejected {}: {}", rejection.item, rejection.reason)?;
+            let _ = write!(
+                out,
+                "\n    {rejected} {}: {}",
+                rejection.item, rejection.reason
+            );
         }
         for ambiguous in &self.ambiguous {
-            write!(f, "\n    not paired: {}", ambiguous.reason)?;
+            line(&mut out, "report-not-paired", &ambiguous.reason);
         }
         for notice in &self.notices {
-            write!(f, "\n    note: {notice}")?;
+            line(&mut out, "report-note", notice);
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for KindReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(exsync_i18n::lang()))
     }
 }
 
@@ -161,6 +182,12 @@ mod tests {
         assert!(
             text.contains("rejected business 7: the subject is empty"),
             "{text}"
+        );
+        let german = report.render(Lang::German);
+        assert!(german.contains("Exchange +2 ~0 -0"), "{german}");
+        assert!(
+            german.contains("abgelehnt business 7: the subject is empty"),
+            "{german}"
         );
     }
 }

@@ -131,7 +131,9 @@ async fn changes_only_sees_a_change_the_vendor_did_not_stamp_in_updated_at() {
     // A later second than the mark, so the journal entry is newer than it.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let url = format!("sqlite://{}", world.dir().join("business.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.expect("vendor connects");
+    let pool = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("vendor connects");
     sqlx::query(
         "UPDATE exsync_appointments SET subject = 'Old business, renamed', \
          updated_at = '2020-01-01 00:00:00' WHERE id = 'S-0'",
