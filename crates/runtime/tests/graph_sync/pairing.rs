@@ -24,7 +24,7 @@ fn berlin(text: &str) -> ZonedDateTime {
 /// The i-th of 20 appointments: weekdays in March and April 2027, 09:00 or 14:00.
 fn nth(i: usize) -> (String, String, String) {
     let day = 1 + (i % 20);
-    let hour = if i % 2 == 0 { 9 } else { 14 };
+    let hour = if i.is_multiple_of(2) { 9 } else { 14 };
     (
         format!("Kundentermin {i}"),
         format!("2027-03-{day:02} {hour:02}:00"),
