@@ -35,11 +35,11 @@ fn plain(value: impl ToString) -> Shown {
 }
 
 /// What `service.start_mode = "changes_only"` relies on, shown under the key.
-const CHANGES_ONLY_NOTE: &str = "# changes_only: a mailbox's first pass records the time it started; afterwards an \
-unlinked item stays out\n# while it was last modified before that time: business rows by their \
-updated_at column (kept by the\n# integration schema's triggers), Exchange items by \
-lastModifiedDateTime. Rows written without\n# updated_at count as changed. Items already on both \
-sides are paired (sync.pair_existing).\n";
+const CHANGES_ONLY_NOTE: &str = "# changes_only: the first pass of a mailbox records its start; afterwards an unlinked \
+item stays\n# out while it was last changed before then. Business records: the later of their \
+newest change journal\n# entry (kept by triggers) and updated_at; Exchange items: \
+lastModifiedDateTime. Items both sides\n# already hold are paired all the same \
+(sync.pair_existing).\n";
 
 fn optional(value: Option<&str>, otherwise: &str) -> Shown {
     value.map_or_else(|| not_set(otherwise), text)
