@@ -70,10 +70,9 @@ pub async fn run(
         .with_context(|| tr!("status-not-a-status", url = url.as_str()))?;
     let now = Utc::now();
     if let Some(credential) = &snapshot.credential {
-        println!(
-            "{}",
-            credential_line(credential, std::io::stdout().is_terminal())
-        );
+        let colour = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        println!("{}", credential_line(credential, colour));
     }
     match login {
         None => {
@@ -127,18 +126,54 @@ fn mailboxes_of<'a>(snapshot: &'a StatusSnapshot, login: &str) -> Vec<&'a Mailbo
         .collect()
 }
 
-/// The credential line: plain when all is well, a warning (yellow on a terminal, unless
-/// `NO_COLOR` is set) when it expires within the warning period or has expired.
-fn credential_line(credential: &CredentialStatus, terminal: bool) -> String {
+/// The credential line: plain when all is well, a warning when it expires within the warning
+/// period or has expired (in bold yellow with `colour`: on a terminal, unless `NO_COLOR`).
+fn credential_line(credential: &CredentialStatus, colour: bool) -> String {
     let text = credential.text(exsync_i18n::lang());
     if !credential.is_warning() {
         return text;
     }
     let warning = tr!("status-warning", text = text);
-    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if colour {
         format!("\x1b[1;33m{warning}\x1b[0m")
     } else {
         warning
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use exsync_service::{CredentialKind, CredentialSetting};
+
+    #[test]
+    fn the_credential_line_warns_only_within_the_warning_period() {
+        let setting = CredentialSetting {
+            kind: CredentialKind::Certificate,
+            expires_on: NaiveDate::from_ymd_opt(2027, 3, 1),
+            warning_days: 30,
+        };
+        let at = |y, m, d| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|day| day.and_hms_opt(12, 0, 0))
+                .expect("valid")
+                .and_utc()
+        };
+        let valid = setting.status(at(2027, 1, 1));
+        assert_eq!(
+            credential_line(&valid, true),
+            "the certificate expires on 2027-03-01 (in 59 days)"
+        );
+        let expired = setting.status(at(2027, 3, 2));
+        let plain = credential_line(&expired, false);
+        assert!(
+            plain.starts_with("warning: the certificate expired on 2027-03-01 (1 day ago)"),
+            "{plain}"
+        );
+        assert_eq!(
+            credential_line(&expired, true),
+            format!("\x1b[1;33m{plain}\x1b[0m")
+        );
     }
 }
