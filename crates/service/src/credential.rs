@@ -181,6 +181,47 @@ mod tests {
     }
 
     #[test]
+    fn only_exchange_online_has_a_credential_to_watch() {
+        use exsync_config::OnlineConfig;
+        use secrecy::SecretString;
+
+        assert_eq!(
+            CredentialSetting::from_config(&ExchangeConfig::default()),
+            None
+        );
+        let day = NaiveDate::from_ymd_opt(2027, 3, 1);
+        let online = OnlineConfig {
+            tenant_id: "contoso.example".into(),
+            client_id: "app".into(),
+            credential: OnlineCredential::Secret(SecretString::from("s3cret".to_owned())),
+            client_secret_expires_on: day,
+            secret_expiry_warning_days: 14,
+            authority: "https://login.example".into(),
+            graph_url: "https://graph.example/v1.0".into(),
+            scope: "https://graph.example/.default".into(),
+        };
+        let exchange = ExchangeConfig {
+            target: ExchangeTarget::Online(online),
+            ..ExchangeConfig::default()
+        };
+        let setting = CredentialSetting::from_config(&exchange).expect("a credential");
+        assert_eq!(
+            setting,
+            CredentialSetting {
+                kind: CredentialKind::ClientSecret,
+                expires_on: day,
+                warning_days: 14,
+            }
+        );
+        assert_eq!(
+            setting.expires_at().map(|at| at.to_rfc3339()),
+            Some("2027-03-01T00:00:00+00:00".to_owned())
+        );
+        let text = format!("{:?}", setting.status(noon(2027, 1, 1)));
+        assert!(!text.contains("s3cret"), "{text}");
+    }
+
+    #[test]
     fn days_left_decide_between_valid_soon_and_expired() {
         let day = NaiveDate::from_ymd_opt(2027, 3, 1);
         let setting = secret(day);
