@@ -58,8 +58,11 @@ pub enum Command {
     /// with the measured delay, and a summary.
     Demo(DemoArgs),
     /// Print the status of every mailbox as the running service reports it (its admin
-    /// endpoint, `admin.listen`).
+    /// endpoint, `admin.listen`); with a login, everything about that user's mailbox, its
+    /// last error in full.
     Status {
+        /// Show only this user's mailbox in detail (login name, or mailbox address).
+        login: Option<String>,
         /// The admin endpoint's address; default: `admin.listen` of the configuration.
         #[arg(long, value_name = "ADDR:PORT")]
         admin: Option<std::net::SocketAddr>,
