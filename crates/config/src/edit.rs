@@ -48,22 +48,34 @@ pub enum EditError {
 }
 
 /// `exsync.toml` as a document that keeps its formatting while keys are changed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ConfigDocument {
     doc: DocumentMut,
+    /// Made here, not read: sections are laid out in the reference's order
+    /// ([`keys::SECTIONS`]) rather than in the order keys were set.
+    fresh: bool,
+}
+
+impl Default for ConfigDocument {
+    fn default() -> Self {
+        ConfigDocument::new()
+    }
 }
 
 impl ConfigDocument {
     /// An empty file.
     pub fn new() -> Self {
-        ConfigDocument::default()
+        ConfigDocument {
+            doc: DocumentMut::new(),
+            fresh: true,
+        }
     }
 
     /// Parses the text of a file; `path` names it in syntax errors, which give line, column
     /// and the parser's expectation, never the text of the line (it may hold a secret).
     pub fn parse(text: &str, path: &Path) -> Result<Self, EditError> {
         match DocumentMut::from_str(text) {
-            Ok(doc) => Ok(ConfigDocument { doc }),
+            Ok(doc) => Ok(ConfigDocument { doc, fresh: false }),
             Err(error) => {
                 let mut errors = Vec::new();
                 crate::sources::file::parse(text, path, &mut errors);
@@ -192,6 +204,8 @@ impl ConfigDocument {
             section: section.to_owned(),
         };
         let empty = self.doc.as_table().is_empty();
+        let fresh = self.fresh;
+        let separate = fresh || !empty;
         let mut item = self.doc.as_item_mut();
         let mut path = String::new();
         for part in section.split('.') {
@@ -204,8 +218,12 @@ impl ConfigDocument {
                 let mut new = Table::new();
                 // A parent that only holds sub-sections needs no header of its own.
                 new.set_implicit(path != section);
-                if !empty {
+                if separate {
                     new.decor_mut().set_prefix("\n");
+                }
+                if fresh {
+                    let order = keys::SECTIONS.iter().position(|s| *s == path);
+                    new.set_position(order.and_then(|i| isize::try_from(i).ok()));
                 }
                 table.insert(part, Item::Table(new));
             }
@@ -217,7 +235,12 @@ impl ConfigDocument {
 
 impl std::fmt::Display for ConfigDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.doc)
+        if self.fresh {
+            // Every section made here starts with a blank line; the first needs none.
+            f.write_str(self.doc.to_string().trim_start_matches('\n'))
+        } else {
+            write!(f, "{}", self.doc)
+        }
     }
 }
 
@@ -301,6 +324,20 @@ pub fn set_key(
         text: doc.to_string(),
         removed,
     })
+}
+
+impl ConfigErrors {
+    /// The errors about `key` only (`None` if there are none), e.g. to judge one answer of a
+    /// configuration that is still being written.
+    pub fn only_about(&self, key: &str) -> Option<ConfigErrors> {
+        let about: Vec<ConfigError> = self
+            .errors()
+            .iter()
+            .filter(|error| error.key() == Some(key))
+            .cloned()
+            .collect();
+        ConfigErrors::from_vec(about)
+    }
 }
 
 /// An error without its line number, to tell a problem the file had before an edit from a new

@@ -50,9 +50,10 @@ struct Importer<'f> {
     notes: Vec<ImportNote>,
     /// Where each imported key came from: (file, its value for comparison).
     origin: Vec<(&'static str, &'f BnwinFile, SecretString)>,
-    scope: Option<(String, String)>,
-    endpoint: Option<(String, String)>,
-    endpoint_keys: Vec<(String, String)>,
+    /// `AzureEwsScopestring` per file: (file, key as written, value).
+    scopes: Vec<(String, String, String)>,
+    /// `AzureEwsEndpoint` per file: (file, key as written, value).
+    endpoints: Vec<(String, String, String)>,
     azure_file: Option<String>,
 }
 
@@ -83,13 +84,12 @@ impl<'f> Importer<'f> {
                     ImportNote::ResetWasOff { file: name.clone() }
                 }),
                 ("AzureEwsScopestring", _) => {
-                    self.endpoint_keys.push((name.clone(), setting.key.clone()));
-                    self.scope.get_or_insert((name.clone(), value.to_owned()));
+                    self.scopes
+                        .push((name.clone(), setting.key.clone(), value.to_owned()));
                 }
                 ("AzureEwsEndpoint", _) => {
-                    self.endpoint_keys.push((name.clone(), setting.key.clone()));
-                    self.endpoint
-                        .get_or_insert((name.clone(), value.to_owned()));
+                    self.endpoints
+                        .push((name.clone(), setting.key.clone(), value.to_owned()));
                 }
                 (_, BnwinEquivalent::Key(key)) if key.starts_with("exchange.online.") => {
                     if value.is_empty() {
@@ -183,7 +183,10 @@ impl<'f> Importer<'f> {
     /// registration.
     fn exchange(&mut self) {
         let Some(azure_file) = self.azure_file.clone() else {
-            for (file, bnwin_key) in std::mem::take(&mut self.endpoint_keys) {
+            let ews = std::mem::take(&mut self.endpoints)
+                .into_iter()
+                .chain(std::mem::take(&mut self.scopes));
+            for (file, bnwin_key, _) in ews {
                 self.notes.push(ImportNote::Unknown { file, bnwin_key });
             }
             self.notes.push(ImportNote::NoExchange);
@@ -194,18 +197,23 @@ impl<'f> Importer<'f> {
             value: ImportedValue::Text("online".to_owned()),
             source: Source::Graph,
         });
-        let (file, old) = match self.endpoint.take() {
-            Some((file, old)) => (file, Some(old)),
-            None => (azure_file, None),
-        };
-        let exchange_online = old.as_deref().is_none_or(is_exchange_online);
-        self.notes.push(ImportNote::EndpointReplaced {
-            file,
-            old,
-            graph_url: DEFAULT_GRAPH_URL,
-            exchange_online,
-        });
-        if let Some((file, old)) = self.scope.take() {
+        if self.endpoints.is_empty() {
+            self.notes.push(ImportNote::EndpointReplaced {
+                file: azure_file,
+                old: None,
+                graph_url: DEFAULT_GRAPH_URL,
+                exchange_online: true,
+            });
+        }
+        for (file, _, old) in std::mem::take(&mut self.endpoints) {
+            self.notes.push(ImportNote::EndpointReplaced {
+                file,
+                exchange_online: is_exchange_online(&old),
+                old: Some(old),
+                graph_url: DEFAULT_GRAPH_URL,
+            });
+        }
+        for (file, _, old) in std::mem::take(&mut self.scopes) {
             self.notes.push(ImportNote::ScopeReplaced {
                 file,
                 old,
