@@ -268,7 +268,7 @@ fn known(key: &str) -> Result<&'static KeyInfo, EditError> {
 /// The ways a value typed on a command line can be read, most specific first: as a TOML
 /// value when it is one (`6`, `true`, `0.3`, `2027-05-31`, `"quoted text"`), then as plain
 /// text. `both` is only text; `6` is a number first, then the text "6".
-pub fn value_readings(input: &str) -> Vec<Value> {
+pub(crate) fn value_readings(input: &str) -> Vec<Value> {
     let mut readings = Vec::new();
     if let Ok(value) = Value::from_str(input.trim())
         && !matches!(value, Value::Array(_) | Value::InlineTable(_))

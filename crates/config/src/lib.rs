@@ -40,7 +40,7 @@ use std::path::Path;
 
 pub use choice::UnknownChoice;
 pub use database_url::{DatabaseBackend, DatabaseUrl, MASK};
-pub use edit::{ConfigDocument, EditError, Edited, set_key, value_readings};
+pub use edit::{ConfigDocument, EditError, Edited, set_key};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use exchange::{
     CertificateConfig, CertificateFormat, Credentials, DEFAULT_AUTHORITY, DEFAULT_GRAPH_URL,

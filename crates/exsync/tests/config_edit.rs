@@ -236,6 +236,28 @@ fn set_and_get_round_trip_keeping_comments_and_refusing_bad_values() {
             .contains("client_secret = \"XW.8Q~new-Secret-4242\"")
     );
 
+    assert_eq!(err, "", "a private file draws no warning");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let set = exsync_with_input(
+            dir.path(),
+            &["config", "set", "exchange.online.client_secret"],
+            "XW.8Q~new-Secret-4242\n",
+        );
+        assert!(set.status.success(), "{}", text(&set).1);
+        assert!(
+            text(&set)
+                .1
+                .contains("exsync.toml holds a secret and other users may read it: chmod 600"),
+            "{}",
+            text(&set).1
+        );
+        let mode = std::fs::metadata(&path).expect("file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "set keeps the mode the admin chose");
+    }
+
     // Given as a file instead, the inline secret goes.
     let secret_file = dir.path().join("client-secret");
     std::fs::write(&secret_file, "from-a-file\n").expect("write");

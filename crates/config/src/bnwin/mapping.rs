@@ -426,6 +426,12 @@ mod tests {
             setting(&import, "service.full_pass_interval"),
             Some(ImportedValue::Integer(300))
         ));
+        let changed = import
+            .notes
+            .iter()
+            .filter(|n| n.category() == NoteCategory::Changed)
+            .count();
+        assert_eq!(changed, 4, "scope and endpoint of each file");
         assert!(import.notes.contains(&ImportNote::KeptFirst {
             bnwin_key: "ZeitZwischenSyncdurchlaeufen(Sekunden)".into(),
             kept: "bnNetExchangeSync.exe.config".into(),

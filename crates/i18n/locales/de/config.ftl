@@ -52,6 +52,7 @@ config-not-a-secret = { $key } ist kein Geheimnis: Geben Sie es mit --set { $key
 ## config set / get
 config-set-done = { $key } = { $value } in { $path } geschrieben
 config-set-removed = { $key } wurde aus der Datei entfernt: Ein Geheimnis wird nur auf eine Art angegeben.
+config-set-readable = Warnung: { $path } enthält ein Geheimnis und ist für andere Benutzer lesbar: chmod 600 { $path }
 config-set-refused = { $key } wurde nicht geändert: { $path } bleibt, wie es war.
 config-get-default = (eingebauter Standardwert: Die Datei setzt ihn nicht)
 config-get-from-env = (aus der Umgebungsvariable { $var }, die die Datei überschreibt)

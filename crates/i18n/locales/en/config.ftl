@@ -52,6 +52,7 @@ config-not-a-secret = { $key } is not a secret: give it with --set { $key }=VALU
 ## config set / get
 config-set-done = { $key } = { $value } written to { $path }
 config-set-removed = { $key } was removed from the file: a secret is given one way only.
+config-set-readable = warning: { $path } holds a secret and other users may read it: chmod 600 { $path }
 config-set-refused = { $key } was not changed: { $path } is left as it was.
 config-get-default = (the built-in default: the file does not set it)
 config-get-from-env = (from the environment variable { $var }, which overrides the file)

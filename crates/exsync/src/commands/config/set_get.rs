@@ -72,7 +72,25 @@ pub(super) fn set(path: &Path, key: &str, value: Option<&str>) -> anyhow::Result
     if let Some(removed) = edited.removed {
         println!("{}", tr!("config-set-removed", key = removed));
     }
+    if secret && readable_by_others(path) {
+        eprintln!(
+            "{}",
+            tr!("config-set-readable", path = path.display().to_string())
+        );
+    }
     Ok(())
+}
+
+/// Whether users other than the owner may read the file (Unix).
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o044 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_path: &Path) -> bool {
+    false
 }
 
 /// Runs `exsync config get`.
