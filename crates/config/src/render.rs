@@ -13,7 +13,7 @@ use crate::keys::{KEYS, KeyKind, SECTIONS, lookup};
 use crate::model::Config;
 
 /// How one key appears in the output.
-enum Shown {
+pub(crate) enum Shown {
     /// A TOML value.
     Value(String),
     /// Not set; the text says what applies instead.
@@ -124,7 +124,7 @@ impl Config {
         url.map_or_else(|| not_set(otherwise), |url| text(&url.redacted()))
     }
 
-    fn shown(&self, key: &str) -> Shown {
+    pub(crate) fn shown(&self, key: &str) -> Shown {
         let s = &self.service;
         let d = &self.database;
         let y = &self.sync;
