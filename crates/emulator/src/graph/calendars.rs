@@ -72,7 +72,13 @@ pub(crate) async fn calendars(
 ) -> Result<Response, GraphError> {
     let prefer = Prefer::from_headers(&headers);
     let mut state = shared.store.lock();
-    let mailbox = authorize_in(&state, &headers, &user, access_for(&method), Area::Calendars)?;
+    let mailbox = authorize_in(
+        &state,
+        &headers,
+        &user,
+        access_for(&method),
+        Area::Calendars,
+    )?;
     let data = state.mailboxes.entry(mailbox.id.clone()).or_default();
     let context = events::context(&shared, &user, "calendars");
     if method != Method::POST {
@@ -174,7 +180,13 @@ pub(crate) async fn calendar_events(
     let prefer = Prefer::from_headers(&headers);
     let zone = out_zone(&prefer);
     let mut state = shared.store.lock();
-    let mailbox = authorize_in(&state, &headers, &user, access_for(&method), Area::Calendars)?;
+    let mailbox = authorize_in(
+        &state,
+        &headers,
+        &user,
+        access_for(&method),
+        Area::Calendars,
+    )?;
     check_id(&id)?;
     let data = state.mailboxes.entry(mailbox.id.clone()).or_default();
     let calendar = data
@@ -240,7 +252,13 @@ pub(crate) async fn calendar_event(
     let prefer = Prefer::from_headers(&headers);
     let zone = out_zone(&prefer);
     let mut state = shared.store.lock();
-    let mailbox = authorize_in(&state, &headers, &user, access_for(&method), Area::Calendars)?;
+    let mailbox = authorize_in(
+        &state,
+        &headers,
+        &user,
+        access_for(&method),
+        Area::Calendars,
+    )?;
     check_id(&id)?;
     check_id(&event_id)?;
     let data = state.mailboxes.entry(mailbox.id.clone()).or_default();

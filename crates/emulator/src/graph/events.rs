@@ -165,7 +165,11 @@ pub(crate) async fn list(
     Ok(respond(StatusCode::OK, body, &prefer))
 }
 
-pub(crate) fn entity(shared: &Shared, user: &str, event: &impl serde::Serialize) -> Result<Value, GraphError> {
+pub(crate) fn entity(
+    shared: &Shared,
+    user: &str,
+    event: &impl serde::Serialize,
+) -> Result<Value, GraphError> {
     let mut value = serde_json::to_value(event).map_err(|e| {
         GraphError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

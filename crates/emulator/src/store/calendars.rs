@@ -118,7 +118,11 @@ impl MailboxData {
         self.calendars.get(calendar)?;
         let seq = self.next_seq();
         let event = StoredEvent::fresh(new, seq, now);
-        let target = self.calendars.secondary.iter_mut().find(|c| c.id == calendar)?;
+        let target = self
+            .calendars
+            .secondary
+            .iter_mut()
+            .find(|c| c.id == calendar)?;
         target.events.insert(event.id.clone(), event.clone());
         Some(event)
     }
@@ -156,7 +160,10 @@ mod tests {
     fn secondary_calendars_keep_their_own_events_on_the_mailbox_sequence() {
         let mut mailbox = MailboxData::default();
         let default_id = mailbox.calendars().default_id().to_owned();
-        assert!(mailbox.add_calendar("calendar").is_none(), "the default's name");
+        assert!(
+            mailbox.add_calendar("calendar").is_none(),
+            "the default's name"
+        );
         let probe = mailbox.add_calendar("exsync check").expect("added");
         assert!(mailbox.add_calendar("EXSYNC CHECK").is_none(), "same name");
         let event = mailbox
@@ -166,7 +173,11 @@ mod tests {
         assert!(mailbox.events().is_empty(), "not in the default calendar");
         let calendar = mailbox.calendars().get(&probe.id).expect("calendar");
         assert_eq!(calendar.events().len(), 1);
-        assert!(mailbox.create_in_calendar(&default_id, &new_event(), Utc::now()).is_none());
+        assert!(
+            mailbox
+                .create_in_calendar(&default_id, &new_event(), Utc::now())
+                .is_none()
+        );
         assert!(mailbox.delete_in_calendar(&probe.id, &event.id).is_some());
         assert!(mailbox.delete_in_calendar(&probe.id, &event.id).is_none());
         assert_eq!(mailbox.change_seq(), 2);

@@ -12,9 +12,7 @@ async fn secondary_calendars_hold_their_own_events() {
     let token = env.token().await;
     let user = env.mailbox(0);
     let calendars = format!("/users/{user}/calendars");
-    let (status, _, listed) = env
-        .graph(Method::GET, &calendars, &token, &[], None)
-        .await;
+    let (status, _, listed) = env.graph(Method::GET, &calendars, &token, &[], None).await;
     assert_eq!(status, StatusCode::OK, "{listed}");
     let value = listed["value"].as_array().expect("value");
     assert_eq!(value.len(), 1, "{listed}");
@@ -49,23 +47,40 @@ async fn secondary_calendars_hold_their_own_events() {
     let id = created["id"].as_str().expect("id");
     let events = format!("{calendars}/{id}/events");
     let (status, _, event) = env
-        .graph(Method::POST, &events, &token, &[], Some(&berlin_event("probe")))
+        .graph(
+            Method::POST,
+            &events,
+            &token,
+            &[],
+            Some(&berlin_event("probe")),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{event}");
     assert_eq!(event["subject"], "probe");
     let (_, _, in_default) = env
-        .graph(Method::GET, &format!("/users/{user}/events"), &token, &[], None)
+        .graph(
+            Method::GET,
+            &format!("/users/{user}/events"),
+            &token,
+            &[],
+            None,
+        )
         .await;
-    assert_eq!(in_default["value"], json!([]), "not in the default calendar");
-    let (_, _, in_secondary) = env
-        .graph(Method::GET, &events, &token, &[], None)
-        .await;
+    assert_eq!(
+        in_default["value"],
+        json!([]),
+        "not in the default calendar"
+    );
+    let (_, _, in_secondary) = env.graph(Method::GET, &events, &token, &[], None).await;
     assert_eq!(in_secondary["value"][0]["id"], event["id"]);
 
     let event_id = event["id"].as_str().expect("id");
     let one = format!("{events}/{event_id}");
     let (status, _, read) = env.graph(Method::GET, &one, &token, &[], None).await;
-    assert_eq!((status, &read["subject"]), (StatusCode::OK, &json!("probe")));
+    assert_eq!(
+        (status, &read["subject"]),
+        (StatusCode::OK, &json!("probe"))
+    );
     let (status, _, _) = env.graph(Method::DELETE, &one, &token, &[], None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _, gone) = env.graph(Method::GET, &one, &token, &[], None).await;
@@ -85,13 +100,22 @@ async fn secondary_calendars_hold_their_own_events() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     let (_, _, listed) = env
-        .graph(Method::GET, &format!("/users/{user}/events"), &token, &[], None)
+        .graph(
+            Method::GET,
+            &format!("/users/{user}/events"),
+            &token,
+            &[],
+            None,
+        )
         .await;
     assert_eq!(listed["value"][0]["id"], made["id"]);
     let (status, _, calendar) = env
         .graph(Method::GET, &format!("{calendars}/{id}"), &token, &[], None)
         .await;
-    assert_eq!((status, &calendar["name"]), (StatusCode::OK, &json!("exsync check")));
+    assert_eq!(
+        (status, &calendar["name"]),
+        (StatusCode::OK, &json!("exsync check"))
+    );
 }
 
 #[tokio::test]
@@ -121,5 +145,9 @@ async fn calendars_need_calendar_permissions() {
             None,
         )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "permission before user: {body}");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "permission before user: {body}"
+    );
 }
