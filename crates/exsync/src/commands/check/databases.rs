@@ -10,13 +10,15 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use exsync_business::{Backend, SCHEMA_VERSION, User};
+use exsync_business::{
+    Backend, BusinessDb, BusinessDbOptions, BusinessError, SCHEMA_VERSION, User,
+};
 use exsync_config::{Config, ExchangeKind};
 use exsync_i18n::tr;
 use exsync_store::{StateStore, StoreOptions};
 
 use super::report::{CheckId, CheckLine};
-use crate::commands::connect::{is_postgres, open_business};
+use crate::commands::connect::is_postgres;
 
 /// The longest a database may take to answer one step of a check.
 pub const DATABASE_TIMEOUT: Duration = Duration::from_secs(15);
@@ -37,11 +39,12 @@ async fn bounded<T, E: std::fmt::Display>(
 ) -> Result<T, String> {
     match tokio::time::timeout(DATABASE_TIMEOUT, future).await {
         Ok(result) => result.map_err(|e| e.to_string()),
-        Err(_) => Err(tr!(
-            "check-db-timeout",
-            seconds = DATABASE_TIMEOUT.as_secs()
-        )),
+        Err(_) => Err(timeout_reason()),
     }
+}
+
+fn timeout_reason() -> String {
+    tr!("check-db-timeout", seconds = DATABASE_TIMEOUT.as_secs())
 }
 
 /// The file of a SQLite URL (`sqlite://FILE`, `sqlite:FILE`, with or without `?options`);
@@ -76,10 +79,7 @@ async fn port_open(url: &str) -> Result<(), String> {
             address = address.as_str(),
             reason = error.to_string()
         )),
-        Err(_) => Err(tr!(
-            "check-db-timeout",
-            seconds = DATABASE_TIMEOUT.as_secs()
-        )),
+        Err(_) => Err(timeout_reason()),
     }
 }
 
@@ -117,7 +117,20 @@ pub async fn business(config: &Config, only: Option<&str>) -> Business {
             tr!("check-db-unreachable-fix"),
         );
     }
-    let db = match bounded(open_business(config)).await {
+    let options = BusinessDbOptions {
+        schema: config.database.schema.clone().filter(|_| is_postgres(url)),
+        ..BusinessDbOptions::default()
+    };
+    let connected = tokio::time::timeout(DATABASE_TIMEOUT, BusinessDb::connect_with(url, &options));
+    let db = match connected.await.map_err(|_| timeout_reason()) {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(
+            BusinessError::Connect { reason, .. } | BusinessError::InvalidUrl { reason, .. },
+        )) => Err(reason),
+        Ok(Err(other)) => Err(other.to_string()),
+        Err(reason) => Err(reason),
+    };
+    let db = match db {
         Ok(db) => db,
         Err(reason) => {
             return failed(
