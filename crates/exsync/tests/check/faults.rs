@@ -282,3 +282,31 @@ fn exchange_server_and_a_broken_configuration_fail_in_one_line() {
         "{out}"
     );
 }
+
+#[test]
+fn a_state_database_that_is_down_fails_its_line() {
+    let served = serve(|_| {});
+    let dir = tempfile::tempdir().expect("temp dir");
+    business(dir.path(), &[("adele", &served.mailbox(0))]);
+    let config = served.config(dir.path(), &served.emulator.client_secret(), "");
+    let text = std::fs::read_to_string(&config).expect("config").replace(
+        "[exchange]",
+        "state_url = \"postgres://exsync:Pa55word@127.0.0.1:1/state\"\n\n[exchange]",
+    );
+    std::fs::write(&config, text).expect("config written");
+    let (document, code) = check_json(dir.path(), &config, &[]);
+    assert_eq!(code, Some(1));
+    let state = one(&document, "state_database", None);
+    assert_eq!(state["problem"], "state_unreachable", "{state}");
+    assert!(
+        state["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("127.0.0.1:1") && !m.contains("Pa55word")),
+        "{state}"
+    );
+    assert_eq!(
+        one(&document, "business_database", None)["status"],
+        "passed"
+    );
+    assert_eq!(one(&document, "mailbox", None)["status"], "passed");
+}

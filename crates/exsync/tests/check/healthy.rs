@@ -212,3 +212,52 @@ fn a_certificate_is_checked_by_its_not_after() {
     assert_eq!(one(&document, "users", None)["problem"], "no_users");
     assert_eq!(code, Some(0), "a warning alone does not fail: {document:#}");
 }
+
+/// The business database on PostgreSQL (in a scratch schema, dropped afterwards); skipped with
+/// a notice when no server is named.
+#[test]
+fn a_postgresql_business_database_with_a_current_schema_passes() {
+    let Ok(server) = std::env::var("EXSYNC_TEST_POSTGRES_URL") else {
+        eprintln!("skipping PostgreSQL: EXSYNC_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let schema = format!("exsync_check_{}", std::process::id());
+    let runtime = crate::common::runtime();
+    let options = exsync_business::BusinessDbOptions {
+        schema: Some(schema.clone()),
+        ..Default::default()
+    };
+    runtime.block_on(async {
+        let db = exsync_business::BusinessDb::connect_with(&server, &options)
+            .await
+            .expect("connects");
+        db.init_schema().await.expect("schema");
+        db.close().await;
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = exsync(
+        dir.path(),
+        &["check", "--json"],
+        &[
+            ("EXSYNC_DATABASE_URL", server.as_str()),
+            ("EXSYNC_DATABASE_SCHEMA", schema.as_str()),
+        ],
+    );
+    runtime.block_on(async {
+        let pool = sqlx::PgPool::connect(&server).await.expect("connects");
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&pool)
+            .await
+            .expect("dropped");
+    });
+    let document: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let line = one(&document, "business_database", None);
+    assert_eq!(line["status"], "passed", "{line}");
+    assert!(
+        line["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("PostgreSQL"))
+    );
+    assert_eq!(one(&document, "users", None)["problem"], "no_users");
+    assert_eq!(output.status.code(), Some(0), "{document:#}");
+}
