@@ -310,3 +310,50 @@ fn a_state_database_that_is_down_fails_its_line() {
     );
     assert_eq!(one(&document, "mailbox", None)["status"], "passed");
 }
+
+#[test]
+fn a_certificate_with_a_key_of_another_fails_the_token_line() {
+    let served = serve(|_| {});
+    let dir = tempfile::tempdir().expect("temp dir");
+    business(dir.path(), &[]);
+    let other_key = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../emulator/testdata/other-key.pem"
+    ))
+    .expect("test key");
+    let pem = dir.path().join("mismatched.pem");
+    std::fs::write(
+        &pem,
+        format!(
+            "{}{other_key}",
+            exsync_emulator::client_assertion::SAMPLE_CERTIFICATE_PEM
+        ),
+    )
+    .expect("pem written");
+    let config = served.config(dir.path(), "unused", "");
+    let text = std::fs::read_to_string(&config).expect("config").replace(
+        "client_secret = \"unused\"",
+        &format!("certificate_file = \"{}\"", pem.display()),
+    );
+    std::fs::write(&config, text).expect("config written");
+    let (document, code) = check_json(dir.path(), &config, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(one(&document, "configuration", None)["status"], "passed");
+    let token = one(&document, "token", None);
+    assert_eq!(token["problem"], "certificate_unreadable", "{token}");
+    assert!(
+        token["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("mismatched.pem") && m.contains("does not belong")),
+        "{token}"
+    );
+    assert!(
+        token["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("exchange.online.certificate_file"))
+    );
+    assert_eq!(
+        one(&document, "credential_expiry", None)["status"],
+        "skipped"
+    );
+}

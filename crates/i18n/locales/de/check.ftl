@@ -24,6 +24,7 @@ check-title-contacts = Kontakte
 
 check-skipped-no-exchange = nicht geprüft: Exchange ist nicht erreichbar (siehe die Zeile Exchange)
 check-skipped-no-token = nicht geprüft: kein Zugriffstoken (siehe die Zeile Token)
+check-skipped-certificate = nicht geprüft: die Zertifikatsdatei ist nicht verwendbar (siehe die Zeile Token)
 
 # Konfiguration
 check-config-defaults = eingebaute Voreinstellungen und EXSYNC_*-Variablen
@@ -114,6 +115,7 @@ check-permission-no-roles = keine
 check-permission-fix = Öffnen Sie im Microsoft Entra Admin Center Entra ID > App-Registrierungen > die App ({ $app }) > API-Berechtigungen > Berechtigung hinzufügen > Microsoft Graph > Anwendungsberechtigungen (Application permissions), wählen Sie { $permission }, klicken Sie auf „Berechtigungen hinzufügen“ und dann auf „Administratorzustimmung für … erteilen“ (Grant admin consent); neue Tokens enthalten sie nach einigen Minuten.
 
 # Benutzer und Postfächer
+check-mailboxes-no-users = nicht geprüft: die Benutzer lassen sich nicht lesen (siehe die Zeile Geschäftsdatenbank)
 check-mailboxes-skipped = nicht geprüft für { $count ->
     [one] 1 Benutzer
    *[other] { $count } Benutzer

@@ -24,6 +24,7 @@ check-title-contacts = Contacts
 
 check-skipped-no-exchange = not checked: Exchange cannot be reached (see the Exchange line)
 check-skipped-no-token = not checked: no access token (see the Token line)
+check-skipped-certificate = not checked: the certificate file cannot be used (see the Token line)
 
 # Configuration
 check-config-defaults = built-in defaults and EXSYNC_* variables
@@ -114,6 +115,7 @@ check-permission-no-roles = none
 check-permission-fix = in the Microsoft Entra admin center open Entra ID > App registrations > the app ({ $app }) > API permissions > Add a permission > Microsoft Graph > Application permissions, tick { $permission }, click "Add permissions", then "Grant admin consent for" your organisation; new tokens carry it after a few minutes.
 
 # Users and mailboxes
+check-mailboxes-no-users = not checked: the users cannot be read (see the Business database line)
 check-mailboxes-skipped = not checked for { $count ->
     [one] 1 user
    *[other] { $count } users

@@ -69,6 +69,7 @@ async fn check(file: Option<&Path>, only: Option<&str>) -> Report {
     let business = databases::business(&config, only).await;
     report.extend(business.lines);
     report.push(databases::state(&config, business.reachable).await);
+    let users_known = business.users.is_some();
     let users = business.users.unwrap_or_default();
     let (target, exchange_line) = exchange::connect(&config, &users).await;
     report.push(exchange_line);
@@ -81,7 +82,12 @@ async fn check(file: Option<&Path>, only: Option<&str>) -> Report {
     report.push(token_line);
     let app = target.as_ref().map(|t| t.app.clone()).unwrap_or_default();
     report.extend(token::permissions(&config, &app, roles.as_ref()));
-    if let Some(target) = &target {
+    if !users_known {
+        report.push(CheckLine::skipped(
+            CheckId::Mailbox,
+            tr!("check-mailboxes-no-users"),
+        ));
+    } else if let Some(target) = &target {
         report.extend(mailboxes::check_users(target, &config, roles.as_ref(), &users).await);
     }
     report
