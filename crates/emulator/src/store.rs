@@ -14,8 +14,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Duration, Utc};
 use exsync_model::{Appointment, TimeZoneName};
 
+pub(crate) mod calendars;
 pub(crate) mod folders;
 
+use self::calendars::Calendars;
 use self::folders::{Folder, FolderSet, Item, Kind};
 use crate::auth::TokenRegistry;
 use crate::ids;
@@ -88,6 +90,7 @@ pub struct MailboxData {
     change_seq: u64,
     task_folders: Vec<Folder>,
     contact_folders: Vec<Folder>,
+    calendars: Calendars,
 }
 
 impl Default for MailboxData {
@@ -99,6 +102,7 @@ impl Default for MailboxData {
             change_seq: 0,
             task_folders: folders::default_folders(Kind::TodoLists),
             contact_folders: folders::default_folders(Kind::ContactFolders),
+            calendars: Calendars::default(),
         }
     }
 }
@@ -128,6 +132,28 @@ pub struct StoredEvent {
     pub created_seq: u64,
     /// Change sequence number of the last write.
     pub change_seq: u64,
+}
+
+impl StoredEvent {
+    /// A new item with fresh ids, created at `now` with change sequence number `seq`.
+    fn fresh(new: &NewEvent, seq: u64, now: DateTime<Utc>) -> StoredEvent {
+        StoredEvent {
+            id: ids::item_id(),
+            change_key: ids::change_key(),
+            ical_uid: format!(
+                "040000008200E00074C5B7101A82E008{}",
+                ids::guid().replace('-', "")
+            ),
+            created: now,
+            last_modified: now,
+            appointment: new.appointment.clone(),
+            start_zone: new.start_zone.clone(),
+            end_zone: new.end_zone.clone(),
+            transaction_id: new.transaction.as_ref().map(|(t, _)| t.clone()),
+            created_seq: seq,
+            change_seq: seq,
+        }
+    }
 }
 
 /// What a deletion leaves behind.
@@ -190,22 +216,7 @@ impl MailboxData {
             };
         }
         let seq = self.next_seq();
-        let event = StoredEvent {
-            id: ids::item_id(),
-            change_key: ids::change_key(),
-            ical_uid: format!(
-                "040000008200E00074C5B7101A82E008{}",
-                ids::guid().replace('-', "")
-            ),
-            created: now,
-            last_modified: now,
-            appointment: new.appointment,
-            start_zone: new.start_zone,
-            end_zone: new.end_zone,
-            transaction_id: new.transaction.as_ref().map(|(t, _)| t.clone()),
-            created_seq: seq,
-            change_seq: seq,
-        };
+        let event = StoredEvent::fresh(&new, seq, now);
         if let Some((txid, request)) = new.transaction {
             self.transactions.insert(txid, (event.id.clone(), request));
         }

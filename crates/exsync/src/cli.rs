@@ -45,6 +45,11 @@ pub enum Command {
     Config(ConfigCommand),
     /// Work with the business integration database (schema, users, iCalendar/vCard files).
     Business(BusinessArgs),
+    /// Verify the setup, one line per check with the reason and the fix: configuration,
+    /// business and state databases, token and permissions, and per enabled user the mailbox
+    /// and a read-and-write probe of each data type (in exsync's own "exsync check" folders);
+    /// exit code 1 when any check failed.
+    Check(CheckArgs),
     /// Synchronise the business database with Exchange: one complete pass for every enabled
     /// user (or one), then exit; non-zero when any item failed (after syncing all others).
     Sync(SyncArgs),
@@ -103,6 +108,17 @@ pub struct SyncArgs {
     /// Print what would be written, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `exsync check ...`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check only this user's mailbox (login name in the business application), enabled or not.
+    #[arg(long, value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Print one JSON document (for monitoring) instead of text lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `exsync demo ...`

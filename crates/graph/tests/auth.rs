@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::Datelike;
+
 use exsync_emulator::client_assertion::{
     SAMPLE_CERTIFICATE_PEM, SAMPLE_PRIVATE_KEY_PEM, sample_certificate,
 };
@@ -96,6 +98,11 @@ async fn a_pem_certificate_gets_a_token() {
         .expect("pem loads");
     let registered = sample_certificate().expect("sample certificate");
     assert_eq!(certificate.x5t_s256(), registered.x5t_s256());
+    assert_eq!(
+        certificate.not_after().map(|t| t.to_rfc3339()),
+        Some("2126-10-29T07:55:37+00:00".to_owned()),
+        "the certificate's notAfter (openssl x509 -enddate)"
+    );
     let token = provider(&emu, Credential::Certificate(certificate))
         .token(GRAPH_SCOPE)
         .await
@@ -113,6 +120,11 @@ async fn an_openssl_pkcs12_file_gets_a_token() {
     .expect("p12 loads");
     let registered = sample_certificate().expect("sample certificate");
     assert_eq!(certificate.x5t_s256(), registered.x5t_s256());
+    assert!(
+        certificate.not_after().is_some_and(|t| t.year() == 2126),
+        "{:?}",
+        certificate.not_after()
+    );
     provider(&emu, Credential::Certificate(certificate))
         .token(EXCHANGE_ONLINE_SCOPE)
         .await

@@ -95,14 +95,14 @@ pub(crate) fn page(
     body
 }
 
-fn context(shared: &Shared, user: &str, suffix: &str) -> String {
+pub(crate) fn context(shared: &Shared, user: &str, suffix: &str) -> String {
     format!(
         "{}/v1.0/$metadata#users('{user}')/{suffix}",
         shared.base_url
     )
 }
 
-fn check_id(id: &str) -> Result<(), GraphError> {
+pub(crate) fn check_id(id: &str) -> Result<(), GraphError> {
     if ids::is_well_formed_item_id(id) {
         Ok(())
     } else {
@@ -165,7 +165,11 @@ pub(crate) async fn list(
     Ok(respond(StatusCode::OK, body, &prefer))
 }
 
-fn entity(shared: &Shared, user: &str, event: &impl serde::Serialize) -> Result<Value, GraphError> {
+pub(crate) fn entity(
+    shared: &Shared,
+    user: &str,
+    event: &impl serde::Serialize,
+) -> Result<Value, GraphError> {
     let mut value = serde_json::to_value(event).map_err(|e| {
         GraphError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -182,7 +186,7 @@ fn entity(shared: &Shared, user: &str, event: &impl serde::Serialize) -> Result<
     Ok(value)
 }
 
-fn parse_body(body: &Bytes) -> Result<(Value, EventInput), GraphError> {
+pub(crate) fn parse_body(body: &Bytes) -> Result<(Value, EventInput), GraphError> {
     let value: Value = serde_json::from_slice(body).map_err(|_| GraphError::unreadable_body())?;
     if !value.is_object() {
         return Err(GraphError::unreadable_body());

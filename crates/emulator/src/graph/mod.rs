@@ -7,6 +7,7 @@
 
 mod batch;
 mod calendar_view;
+mod calendars;
 mod contacts;
 mod convert;
 mod delta;
@@ -83,6 +84,19 @@ pub(crate) fn router(shared: &Shared) -> Router<Shared> {
         .route(
             "/users/{user}/calendar/events/{id}/instances",
             get(calendar_view::instances),
+        )
+        .route(
+            "/users/{user}/calendars",
+            get(calendars::calendars).post(calendars::calendars),
+        )
+        .route("/users/{user}/calendars/{id}", get(calendars::calendar))
+        .route(
+            "/users/{user}/calendars/{id}/events",
+            get(calendars::calendar_events).post(calendars::calendar_events),
+        )
+        .route(
+            "/users/{user}/calendars/{id}/events/{event}",
+            get(calendars::calendar_event).delete(calendars::calendar_event),
         )
         .route(
             "/users/{user}/todo/lists",

@@ -4,6 +4,7 @@
 mod assertion;
 mod batch;
 mod calendar_view;
+mod calendars;
 mod common;
 mod contacts;
 mod control;

@@ -127,7 +127,7 @@ pub async fn open_state(config: &Config) -> anyhow::Result<StateStore> {
         .context("cannot open the sync state store")
 }
 
-fn is_postgres(url: &str) -> bool {
+pub(super) fn is_postgres(url: &str) -> bool {
     let url = url.trim_start();
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
@@ -139,6 +139,14 @@ async fn start_emulator_for(business: &BusinessDb) -> anyhow::Result<EmulatorHan
         .list_users()
         .await
         .context("cannot read the users of the business database")?;
+    start_emulator_with(&users).await
+}
+
+/// An in-process emulator whose tenant has a mailbox for every enabled one of `users` with a
+/// mailbox address (and the sample mailboxes besides).
+pub(super) async fn start_emulator_with(
+    users: &[exsync_business::User],
+) -> anyhow::Result<EmulatorHandle> {
     let mut organisation = Organisation::sample();
     if let Some(tenant) = organisation.tenants.first_mut() {
         for user in users.iter().filter(|u| u.enabled) {

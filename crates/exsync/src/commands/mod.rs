@@ -2,6 +2,7 @@
 
 mod approve;
 mod business;
+mod check;
 mod config;
 mod connect;
 mod demo;
@@ -29,6 +30,8 @@ pub enum Outcome {
     SomeRejected,
     /// A sync pass ran, but some user, kind or item failed (each was reported).
     SyncFailed,
+    /// `exsync check` found a problem (each was reported with its fix).
+    ChecksFailed,
 }
 
 impl From<Outcome> for ExitCode {
@@ -36,7 +39,7 @@ impl From<Outcome> for ExitCode {
         match outcome {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::SomeRejected => ExitCode::from(2),
-            Outcome::SyncFailed => ExitCode::from(1),
+            Outcome::SyncFailed | Outcome::ChecksFailed => ExitCode::from(1),
         }
     }
 }
@@ -69,6 +72,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Emulator { listen, seed } => {
             logging::init(log, &Default::default(), one_shot)?;
             emulator::run(listen, seed.as_deref()).await
+        }
+        Command::Check(args) => {
+            // A configuration with errors is the first failed check, not an error of the command.
+            let logging = load_config(file).map(|c| c.logging).unwrap_or_default();
+            logging::init(log, &logging, one_shot)?;
+            check::run(file, &args).await
         }
         Command::Sync(args) => sync::run(&setup(one_shot)?, &args).await,
         Command::Run => run::run(&setup(CommandKind::Service)?, file).await,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
 use exsync_config::{CertificateConfig, CertificateFormat, OnlineCredential};
 use rsa::RsaPrivateKey;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPublicKey};
@@ -74,6 +75,7 @@ impl Credential {
 pub struct CertificateCredential {
     key: Arc<RsaPrivateKey>,
     x5t_s256: String,
+    not_after: Option<DateTime<Utc>>,
     source: PathBuf,
 }
 
@@ -81,6 +83,7 @@ impl fmt::Debug for CertificateCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CertificateCredential")
             .field("x5t#S256", &self.x5t_s256)
+            .field("not_after", &self.not_after)
             .field("source", &self.source)
             .field("key", &"<redacted>")
             .finish()
@@ -210,8 +213,15 @@ impl CertificateCredential {
         Ok(Self {
             key: Arc::new(key),
             x5t_s256: URL_SAFE_NO_PAD.encode(Sha256::digest(certificate)),
+            not_after: not_after(certificate),
             source: source.to_owned(),
         })
+    }
+
+    /// The end of the certificate's validity (its `notAfter`); `None` when the certificate's
+    /// DER cannot be read as X.509 (the key still works, Entra ID judges the registration).
+    pub fn not_after(&self) -> Option<DateTime<Utc>> {
+        self.not_after
     }
 
     /// `x5t#S256`: base64url (no padding) of the SHA-256 of the certificate's DER.
@@ -227,6 +237,18 @@ impl CertificateCredential {
     pub(crate) fn key(&self) -> &RsaPrivateKey {
         &self.key
     }
+}
+
+/// The `notAfter` of an X.509 certificate in DER.
+fn not_after(der: &[u8]) -> Option<DateTime<Utc>> {
+    use x509_cert::der::Decode;
+    let certificate = x509_cert::Certificate::from_der(der).ok()?;
+    let since_epoch = certificate
+        .tbs_certificate
+        .validity
+        .not_after
+        .to_unix_duration();
+    DateTime::from_timestamp(i64::try_from(since_epoch.as_secs()).ok()?, 0)
 }
 
 /// An `ENCRYPTED PRIVATE KEY` (PKCS#8, PBES2) opened with the configured password.
