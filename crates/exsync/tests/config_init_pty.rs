@@ -80,6 +80,7 @@ fn init_asks_on_a_terminal_hides_secrets_and_writes_a_private_file() {
     answer(s, &mut t, "(sync.tasks) [both]: ", "off");
     answer(s, &mut t, "(sync.contacts) [export]: ", "");
     answer(s, &mut t, "(sync.body) [export_only]: ", "never");
+    answer(s, &mut t, "every mailbox? [Y/n] ", "n");
     t.push_str(&session.exp_eof().expect("exsync ends"));
 
     // Echo was on: what was typed for visible questions shows on the terminal...
@@ -93,13 +94,15 @@ fn init_asks_on_a_terminal_hides_secrets_and_writes_a_private_file() {
     assert!(!t.contains("pty-Secret"), "{t}");
     assert!(!t.contains(DATABASE_PASSWORD), "{t}");
     assert!(!t.contains("Pass%21word"), "{t}");
-    // The file was read back and shown, secrets masked, then `exsync check` was offered.
+    // The file was read back and shown, secrets masked, then `exsync check` was offered (and
+    // declined: no check ran).
     assert!(t.contains("client_secret = \"********\""), "{t}");
     assert!(
         t.contains("url = \"postgres://exsync:********@db.example.com/erp\""),
         "{t}"
     );
     assert!(t.contains("exsync --config exsync.toml check"), "{t}");
+    assert!(!t.contains("State database"), "{t}");
 
     let path = dir.path().join("exsync.toml");
     let mode = std::fs::metadata(&path)
@@ -136,4 +139,37 @@ fn init_on_a_terminal_keeps_an_existing_file() {
     );
     let file = std::fs::read_to_string(dir.path().join("exsync.toml")).expect("readable");
     assert_eq!(file, "[sync]\nmonths_past = 3\n");
+}
+
+#[test]
+fn init_on_a_terminal_runs_the_check_when_the_admin_accepts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("erp.db").display());
+    let init = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["business", "--database", &url, "init"])
+        .current_dir(dir.path())
+        .env_remove("EXSYNC_CONFIG")
+        .output()
+        .expect("exsync runs");
+    assert!(init.status.success());
+    let mut session = spawn(dir.path(), &["--lang", "en", "config", "init"]);
+    let mut t = String::new();
+    let s = &mut session;
+    answer(s, &mut t, "(exchange.kind) [online]: ", "emulator");
+    answer(s, &mut t, "(database.url) [sqlite://exsync.db]: ", &url);
+    for question in [
+        "(sync.months_past) [6]: ",
+        "(sync.months_future) [17]: ",
+        "(sync.appointments) [both]: ",
+        "(sync.tasks) [both]: ",
+        "(sync.contacts) [export]: ",
+        "(sync.body) [export_only]: ",
+    ] {
+        answer(s, &mut t, question, "");
+    }
+    answer(s, &mut t, "every mailbox? [Y/n] ", "");
+    t.push_str(&session.exp_eof().expect("exsync ends"));
+    // The check ran on the file just written: its lines and its summary follow.
+    assert!(t.contains("State database"), "{t}");
+    assert!(t.contains("passed,") && t.contains("skipped"), "{t}");
 }

@@ -53,7 +53,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Config(command) => {
             logging::init(log, &Default::default(), one_shot)?;
-            config::run(file, command)
+            match config::run(file, command)? {
+                config::ConfigDone::Done(outcome) => Ok(outcome),
+                config::ConfigDone::Check(path) => {
+                    let args = crate::cli::CheckArgs {
+                        user: None,
+                        json: false,
+                    };
+                    check::run(Some(&path), &args).await
+                }
+            }
         }
         Command::Business(args) => {
             let (database, schema) = match args.database {

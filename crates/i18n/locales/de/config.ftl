@@ -96,3 +96,4 @@ config-import-no-app-settings = { $path }: enthält keinen Abschnitt <appSetting
 config-import-not-a-number = { $path }:{ $line }: { $key } muss eine ganze Zahl sein
 config-import-differs = { $key } unterscheidet sich zwischen { $first } und { $second }: exsync meldet sich mit einer App-Registrierung für alle Datenarten an. Gleichen Sie die Werte an (eine App mit allen Berechtigungen), oder übernehmen Sie nur eine Datei.
 config-import-same-service = { $first } und { $second } richten beide { $service } ein: Übernehmen Sie nur eine davon.
+config-offer-check = Jetzt `{ $command }` ausführen und Datenbank, Anmeldung und alle Postfächer prüfen? [J/n] 

@@ -96,3 +96,4 @@ config-import-no-app-settings = { $path }: has no <appSettings> section under <c
 config-import-not-a-number = { $path }:{ $line }: { $key } must be a whole number
 config-import-differs = { $key } differs between { $first } and { $second }: exsync signs in with one app registration for all data types. Make the values equal (one app with every permission) or import one file.
 config-import-same-service = { $first } and { $second } both configure { $service }: import one of them
+config-offer-check = Run `{ $command }` now to verify the database, the sign-in and every mailbox? [Y/n] 

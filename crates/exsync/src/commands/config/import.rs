@@ -6,6 +6,7 @@
 //! naming the bnWin.net key it came from; the report shows secrets masked.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::Path;
 
 use exsync_config::bnwin::{
@@ -18,8 +19,8 @@ use exsync_i18n::tr;
 use super::{edit_error, write};
 use crate::cli::ImportArgs;
 
-/// Runs `exsync config import`.
-pub(super) fn run(path: &Path, args: &ImportArgs) -> anyhow::Result<()> {
+/// Runs `exsync config import`; true when the admin asked to check the file at once.
+pub(super) fn run(path: &Path, args: &ImportArgs) -> anyhow::Result<bool> {
     write::refuse_existing(path, args.force)?;
     if args.bnwin.len() > 2 {
         anyhow::bail!(tr!("config-import-too-many"));
@@ -37,7 +38,8 @@ pub(super) fn run(path: &Path, args: &ImportArgs) -> anyhow::Result<()> {
         anyhow::bail!("{report}\n{errors}\n{}", tr!("config-import-invalid"));
     }
     write::write_new(path, &text, args.force)?;
-    super::finish(path, Some(&report))
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    super::finish(path, Some(&report), interactive)
 }
 
 /// The new file: a header naming the files, then each setting with where it came from.

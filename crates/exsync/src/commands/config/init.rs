@@ -17,11 +17,12 @@ use super::prompt::{self, Terminal};
 use super::{edit_error, write};
 use crate::cli::InitArgs;
 
-/// Runs `exsync config init`.
-pub(super) fn run(path: &Path, args: &InitArgs) -> anyhow::Result<()> {
+/// Runs `exsync config init`; true when the admin asked to check the file at once.
+pub(super) fn run(path: &Path, args: &InitArgs) -> anyhow::Result<bool> {
     write::refuse_existing(path, args.force)?;
     let scripted = args.non_interactive || !args.set.is_empty() || !args.secret_stdin.is_empty();
-    let doc = if scripted || !std::io::stdin().is_terminal() {
+    let interactive = !scripted && std::io::stdin().is_terminal();
+    let doc = if !interactive {
         from_arguments(path, args)?
     } else {
         interview::interview(&mut Terminal, path)?
@@ -36,7 +37,7 @@ pub(super) fn run(path: &Path, args: &InitArgs) -> anyhow::Result<()> {
         anyhow::bail!("{errors}\n{hint}");
     }
     write::write_new(path, &text, args.force)?;
-    super::finish(path, None)
+    super::finish(path, None, interactive)
 }
 
 /// The comment at the top of a file `init` writes.

@@ -23,22 +23,44 @@ use crate::cli::ConfigCommand;
 /// The file `init`, `set`, `get` and `import` work on when `--config` is not given.
 const DEFAULT_FILE: &str = "exsync.toml";
 
+/// What `exsync config <command>` leaves to do.
+pub enum ConfigDone {
+    /// Nothing more.
+    Done(Outcome),
+    /// The admin accepted the offer to check the file just written: run `exsync check` on it.
+    Check(PathBuf),
+}
+
 /// Runs `exsync config <command>`; `file` is `--config` / `EXSYNC_CONFIG`.
-pub fn run(file: Option<&Path>, command: ConfigCommand) -> anyhow::Result<Outcome> {
+pub fn run(file: Option<&Path>, command: ConfigCommand) -> anyhow::Result<ConfigDone> {
     let target = || file.map_or_else(|| PathBuf::from(DEFAULT_FILE), Path::to_owned);
-    match command {
-        ConfigCommand::Show => show::run(file)?,
+    let check = match command {
+        ConfigCommand::Show => {
+            show::run(file)?;
+            false
+        }
         ConfigCommand::Init(args) => init::run(&target(), &args)?,
-        ConfigCommand::Set { key, value } => set_get::set(&target(), &key, value.as_deref())?,
-        ConfigCommand::Get { key } => set_get::get(&target(), &key)?,
+        ConfigCommand::Set { key, value } => {
+            set_get::set(&target(), &key, value.as_deref())?;
+            false
+        }
+        ConfigCommand::Get { key } => {
+            set_get::get(&target(), &key)?;
+            false
+        }
         ConfigCommand::Import(args) => import::run(&target(), &args)?,
-    }
-    Ok(Outcome::Success)
+    };
+    Ok(if check {
+        ConfigDone::Check(target())
+    } else {
+        ConfigDone::Done(Outcome::Success)
+    })
 }
 
 /// After a new file was written: reads it back through the normal loader and shows it
-/// (secrets masked), then `report` (if any), then how to verify it.
-fn finish(path: &Path, report: Option<&str>) -> anyhow::Result<()> {
+/// (secrets masked), then `report` (if any), then how to verify it; on a terminal
+/// (`interactive`) it offers to run the check at once. True when the admin accepted.
+fn finish(path: &Path, report: Option<&str>, interactive: bool) -> anyhow::Result<bool> {
     let config =
         Config::from_env_and_file(Some(path)).map_err(|errors| anyhow::anyhow!("{errors}"))?;
     println!(
@@ -52,15 +74,22 @@ fn finish(path: &Path, report: Option<&str>) -> anyhow::Result<()> {
         print!("{report}");
     }
     println!();
-    offer_check(path);
-    Ok(())
+    offer_check(path, interactive)
 }
 
-/// The one place that points to `exsync check` after a file was written. (When `check` is
-/// part of this binary, this is where it is offered and run.)
-fn offer_check(path: &Path) {
+/// The one place that points to `exsync check` after a file was written: on a terminal the
+/// admin is asked whether to run it now (Enter = yes), otherwise the command is printed.
+fn offer_check(path: &Path, interactive: bool) -> anyhow::Result<bool> {
+    use prompt::Prompter as _;
     let command = format!("exsync --config {} check", path.display());
-    println!("{}", tr!("config-check-hint", command = command));
+    if !interactive {
+        println!("{}", tr!("config-check-hint", command = command));
+        return Ok(false);
+    }
+    let question = format!("{} ", tr!("config-offer-check", command = command));
+    let answer = prompt::Terminal.line(&question)?;
+    let answer = answer.trim().to_lowercase();
+    Ok(matches!(answer.as_str(), "" | "y" | "yes" | "j" | "ja"))
 }
 
 /// A translated message for an edit that cannot be made.
