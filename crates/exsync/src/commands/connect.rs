@@ -30,6 +30,9 @@ pub struct Connected {
     pub rules: Rules,
     /// The Graph connector (full passes; `.full_pass(false)` for incremental ones).
     pub connector: GraphConnector,
+    /// The connector's token provider with `exchange.kind = "online"`: SIGHUP hands it the
+    /// credentials read again.
+    pub tokens: Option<TokenProvider>,
     /// The in-process emulator, when `exchange.kind = "emulator"`; kept alive with the rest.
     pub _emulator: Option<EmulatorHandle>,
 }
@@ -41,16 +44,15 @@ impl Connected {
         let rules =
             rules_from_config(config).context("the sync rules of the configuration are invalid")?;
         let zone = TimeZoneName::new(&config.sync.time_zone).context("sync.time_zone")?;
-        let (client, state, emulator) = match &config.exchange.target {
+        let (client, state, emulator, tokens) = match &config.exchange.target {
             ExchangeTarget::Online(online) => {
                 let provider =
                     TokenProvider::from_config(online).map_err(|e| anyhow::anyhow!("{e}"))?;
-                let client = GraphClient::new(
-                    &online.graph_url,
-                    Arc::new(GraphTokens::new(Arc::new(provider))),
-                );
+                let graph_tokens =
+                    GraphTokens::new(Arc::new(provider.clone())).with_scope(&online.scope);
+                let client = GraphClient::new(&online.graph_url, Arc::new(graph_tokens));
                 let state = open_state(config).await?;
-                (client, state, None)
+                (client, state, None, Some(provider))
             }
             ExchangeTarget::Emulator => {
                 let emulator = start_emulator_for(&business).await?;
@@ -70,7 +72,7 @@ impl Connected {
                 let state = StateStore::connect("sqlite::memory:")
                     .await
                     .context("cannot open an in-memory sync state store")?;
-                (client, state, Some(emulator))
+                (client, state, Some(emulator), None)
             }
             ExchangeTarget::Server(_) => bail!(
                 "exchange.kind = \"server\" (Exchange Server through EWS) cannot be synced by this version yet; \
@@ -89,6 +91,7 @@ impl Connected {
             state,
             rules,
             connector,
+            tokens,
             _emulator: emulator,
         })
     }
