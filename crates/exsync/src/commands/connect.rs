@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use exsync_business::{BusinessDb, BusinessDbOptions};
-use exsync_config::{Config, ExchangeTarget};
+use exsync_config::{Config, ExchangeTarget, MailboxAddressing};
 use exsync_emulator::{Emulator, EmulatorHandle, Mailbox, Organisation};
 use exsync_engine::Rules;
 use exsync_graph::auth::{Credential, TokenProvider};
@@ -55,7 +55,8 @@ impl Connected {
                 (client, state, None, Some(provider))
             }
             ExchangeTarget::Emulator => {
-                let emulator = start_emulator_for(&business).await?;
+                let emulator =
+                    start_emulator_for(&business, config.exchange.mailbox_addressing).await?;
                 println!(
                     "exchange.kind = \"emulator\": syncing with a built-in Exchange emulator serving one \
                      mailbox per enabled user; it keeps nothing after this process, so neither does the sync state."
@@ -136,8 +137,13 @@ fn is_postgres(url: &str) -> bool {
 }
 
 /// An in-process emulator whose tenant has a mailbox for every enabled user with a mailbox
-/// address (and the sample mailboxes besides).
-async fn start_emulator_for(business: &BusinessDb) -> anyhow::Result<EmulatorHandle> {
+/// (and the sample mailboxes besides): named by the user's mailbox address, or with
+/// `exchange.mailbox_addressing = "user_name"` by the login as its user principal name (the
+/// mailbox address, if stored, as its address).
+async fn start_emulator_for(
+    business: &BusinessDb,
+    addressing: MailboxAddressing,
+) -> anyhow::Result<EmulatorHandle> {
     let users = business
         .list_users()
         .await
@@ -145,13 +151,15 @@ async fn start_emulator_for(business: &BusinessDb) -> anyhow::Result<EmulatorHan
     let mut organisation = Organisation::sample();
     if let Some(tenant) = organisation.tenants.first_mut() {
         for user in users.iter().filter(|u| u.enabled) {
-            let Some(address) = user.mailbox.as_deref() else {
+            let Some(name) = exsync_runtime::mailbox_of(user, addressing) else {
                 continue;
             };
-            if tenant.mailbox(address).is_none() {
-                tenant
-                    .mailboxes
-                    .push(Mailbox::new(address, &user.display_name));
+            if tenant.mailbox(name).is_none() {
+                let mut mailbox = Mailbox::new(name, &user.display_name);
+                if let Some(address) = user.mailbox.as_deref() {
+                    mailbox.mail = address.to_owned();
+                }
+                tenant.mailboxes.push(mailbox);
             }
         }
     }

@@ -132,11 +132,11 @@ mod tests {
     #[test]
     fn a_new_secret_needs_no_restart_but_a_new_endpoint_does() {
         let running = online("client_secret = \"first\"\n");
-        let new_secret = online("client_secret = \"second\"\nclient_secret_expires_on = 2030-01-01\n");
+        let new_secret =
+            online("client_secret = \"second\"\nclient_secret_expires_on = 2030-01-01\n");
         assert!(exchange_restart_keys(&running.exchange, &new_secret.exchange).is_empty());
-        let moved = online(
-            "client_secret = \"first\"\ngraph_url = \"https://graph.microsoft.us/v1.0\"\n",
-        );
+        let moved =
+            online("client_secret = \"first\"\ngraph_url = \"https://graph.microsoft.us/v1.0\"\n");
         assert_eq!(
             exchange_restart_keys(&running.exchange, &moved.exchange),
             ["exchange.online.graph_url", "exchange.online.scope"]

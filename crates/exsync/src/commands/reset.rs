@@ -11,8 +11,8 @@
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use exsync_config::{Config, ExchangeTarget, StartMode};
-use exsync_runtime::{OnceOptions, reset_mailbox, sync_once};
+use exsync_config::{Config, ExchangeTarget, MailboxAddressing, StartMode};
+use exsync_runtime::{OnceOptions, mailbox_of, reset_mailbox, sync_once};
 use exsync_store::StateStore;
 
 use super::Outcome;
@@ -25,7 +25,8 @@ const LEASE_TIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// Runs `exsync reset`.
 pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
     let connected = Connected::open(config, false).await?;
-    let mailboxes = mailboxes_to_reset(&connected, args.user.as_deref()).await?;
+    let addressing = config.exchange.mailbox_addressing;
+    let mailboxes = mailboxes_to_reset(&connected, args.user.as_deref(), addressing).await?;
     if matches!(config.exchange.target, ExchangeTarget::Emulator) {
         println!(
             "exchange.kind = \"emulator\": this process's emulator and sync state are new, so \
@@ -35,6 +36,7 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
     let options = OnceOptions {
         user: args.user.clone(),
         start_mode: config.service.start_mode,
+        addressing,
         ..OnceOptions::default()
     };
     let leases = take_leases(&connected.state, &options.holder, &mailboxes).await?;
@@ -97,6 +99,7 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
 async fn mailboxes_to_reset(
     connected: &Connected,
     login: Option<&str>,
+    addressing: MailboxAddressing,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let users = connected
         .business
@@ -105,20 +108,20 @@ async fn mailboxes_to_reset(
         .context("cannot read the users of the business database")?;
     let Some(login) = login else {
         return Ok(users
-            .into_iter()
-            .filter_map(|u| Some((u.login, u.mailbox?)))
+            .iter()
+            .filter_map(|u| Some((u.login.clone(), mailbox_of(u, addressing)?.to_owned())))
             .collect());
     };
-    let Some(user) = users.into_iter().find(|u| u.login == login) else {
+    let Some(user) = users.iter().find(|u| u.login == login) else {
         bail!("there is no user {login:?} in the business database (see `exsync business users`)");
     };
-    let Some(mailbox) = user.mailbox else {
+    let Some(mailbox) = mailbox_of(user, addressing).map(str::to_owned) else {
         bail!(
             "user {login:?} has no mailbox address, so there is nothing to reset; set one with \
              `exsync business user set {login} --mailbox ADDRESS`"
         );
     };
-    Ok(vec![(user.login, mailbox)])
+    Ok(vec![(user.login.clone(), mailbox)])
 }
 
 /// Takes the lease of every mailbox, or none: refuses naming the process that holds one.

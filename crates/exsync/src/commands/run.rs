@@ -146,6 +146,7 @@ async fn serve_reloading(
         holder: holder_name(config),
         lease_time: config.service.lease_time,
         max_passes: config.service.max_concurrent_passes as usize,
+        addressing: config.exchange.mailbox_addressing,
     };
     let (current_in, current) = watch::channel(Arc::new(config.clone()));
     let reloading = async {

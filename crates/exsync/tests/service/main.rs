@@ -174,10 +174,13 @@ fn sighup_with_a_new_client_secret_signs_in_with_it_without_a_restart() {
     // The administrator writes the new secret into the file and sends SIGHUP.
     site.config(&exchange, 10);
     hang_up(&service);
-    wait_for("the appointment in Exchange, signed in with the new secret", || {
-        exchange.subjects(&ann) == ["Ann planning"]
+    wait_for(
+        "the appointment in Exchange, signed in with the new secret",
+        || exchange.subjects(&ann) == ["Ann planning"],
+    );
+    wait_for("a successful pass on the status board", || {
+        synced(&admin, &ann)
     });
-    wait_for("a successful pass on the status board", || synced(&admin, &ann));
 }
 
 fn hang_up(service: &harness::Process) {
