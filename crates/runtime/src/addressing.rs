@@ -46,7 +46,10 @@ mod tests {
             Some("eva.k@contoso.example")
         );
         let no_address = user("ben@contoso.example", None);
-        assert_eq!(mailbox_of(&no_address, MailboxAddressing::MailboxAddress), None);
+        assert_eq!(
+            mailbox_of(&no_address, MailboxAddressing::MailboxAddress),
+            None
+        );
         assert_eq!(
             mailbox_of(&no_address, MailboxAddressing::UserName),
             Some("ben@contoso.example")

@@ -1,7 +1,8 @@
-//! `exsync reset [--user LOGIN] [--delete-exchange-items]`: starts a user's sync (or
-//! everyone's) afresh: with `--delete-exchange-items` first deletes in Exchange the items
-//! exsync created or linked (never others), then forgets the mailbox's links, cursors and
-//! approvals, then syncs once and prints the outcome like `exsync sync --once`.
+//! `exsync reset [--user LOGIN] [--kind KIND[,KIND]] [--delete-exchange-items]`: starts a
+//! user's sync (or everyone's) afresh, for every data type or the kinds named: with
+//! `--delete-exchange-items` first deletes in Exchange the items of those kinds exsync created
+//! or linked (never others), then forgets their links, cursors and approvals, then syncs once
+//! and prints the outcome like `exsync sync --once`. The other kinds keep their links.
 //!
 //! Invariants: runs only while it holds the lease of every mailbox it resets, so never beside
 //! a running service on the same state store (it says which process holds a mailbox and to
@@ -12,7 +13,9 @@
 use anyhow::{Context, bail};
 use chrono::Utc;
 use exsync_config::{Config, ExchangeTarget, MailboxAddressing, StartMode};
-use exsync_runtime::{OnceOptions, mailbox_of, reset_mailbox, sync_once};
+use exsync_i18n::tr;
+use exsync_model::ItemKind;
+use exsync_runtime::{ALL_KINDS, OnceOptions, mailbox_of, reset_mailbox, sync_once};
 use exsync_store::StateStore;
 
 use super::Outcome;
@@ -39,6 +42,14 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
         addressing,
         ..OnceOptions::default()
     };
+    let kinds = kinds_to_reset(&args.kinds);
+    if !args.kinds.is_empty() {
+        let names: Vec<&str> = kinds.iter().map(|k| kind_name(*k)).collect();
+        println!(
+            "{}",
+            tr!("defects-reset-only-kinds", kinds = names.join(", "))
+        );
+    }
     let leases = take_leases(&connected.state, &options.holder, &mailboxes).await?;
     let mut failed = false;
     let mut forgotten = 0;
@@ -48,6 +59,7 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
             &connected.connector,
             mailbox,
             args.delete_exchange_items,
+            &kinds,
         )
         .await;
         match reset {
@@ -93,6 +105,23 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// The kinds to reset, in sync order: those named (once each), or all of them.
+fn kinds_to_reset(named: &[ItemKind]) -> Vec<ItemKind> {
+    ALL_KINDS
+        .into_iter()
+        .filter(|kind| named.is_empty() || named.contains(kind))
+        .collect()
+}
+
+/// A kind as `--kind` names it.
+fn kind_name(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Appointment => "appointments",
+        ItemKind::Task => "tasks",
+        ItemKind::Contact => "contacts",
+    }
 }
 
 /// (login, mailbox) of the user named, or of every user with a mailbox.
@@ -171,5 +200,19 @@ async fn release_leases(state: &StateStore, holder: &str, resources: &[String]) 
         if let Err(error) = state.release_lease(resource, holder).await {
             tracing::warn!(resource, %error, "could not release the lease");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_kinds_are_reset_once_each_in_sync_order() {
+        assert_eq!(kinds_to_reset(&[]), ALL_KINDS);
+        assert_eq!(
+            kinds_to_reset(&[ItemKind::Contact, ItemKind::Appointment, ItemKind::Contact]),
+            [ItemKind::Appointment, ItemKind::Contact]
+        );
     }
 }
