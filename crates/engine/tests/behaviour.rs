@@ -153,7 +153,11 @@ fn export_only_body_travels_when_the_business_changes_it_and_outlook_edits_stay(
     );
     let (to_ex, to_bus, new_base) = single_update(&plan);
     assert_eq!((fields(to_ex), fields(to_bus)), (vec![], vec!["subject"]));
-    assert_eq!(new_base.body, Body::text("from the ERP"), "the business text");
+    assert_eq!(
+        new_base.body,
+        Body::text("from the ERP"),
+        "the business text"
+    );
     assert!(plan.notices.is_empty(), "{plan:?}");
     // A business edit of another field leaves Outlook's text in the Exchange write.
     let mut b = base.clone();
