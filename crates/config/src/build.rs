@@ -205,6 +205,7 @@ fn build_sync(r: &mut Resolver<'_>, d: SyncConfig) -> SyncConfig {
             .text("sync.contact_folder", checks::display_name)
             .unwrap_or(d.contact_folder),
         task_list: r.text("sync.task_list", checks::display_name),
+        pair_existing: r.bool("sync.pair_existing").unwrap_or(d.pair_existing),
         time_zone: r
             .text("sync.time_zone", checks::time_zone)
             .unwrap_or(d.time_zone),

@@ -114,6 +114,7 @@ pub const KEYS: &[KeyInfo] = &[
     plain("sync.mass_delete_guard_min_items"),
     plain("sync.contact_folder"),
     plain("sync.task_list"),
+    plain("sync.pair_existing"),
     plain("sync.time_zone"),
     plain("exchange.kind"),
     plain("exchange.mailbox_addressing"),
@@ -184,6 +185,96 @@ pub fn env_var_for(name: &str) -> String {
     )
 }
 
+/// What a KWP bnWin.net setting (`appSettings` key of `bnNetExchangeSync.exe.config` or
+/// `Adress2Exchange-Dienst.exe.config`) became in exsync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BnwinEquivalent {
+    /// This key (the value may need changing: see `exsync config import --bnwin`).
+    Key(&'static str),
+    /// No key: a one-off command does it.
+    Command(&'static str),
+    /// Nothing in exsync.
+    None,
+}
+
+/// Every bnWin.net `appSettings` key the manual names, with its exsync equivalent. The
+/// `exsync config import --bnwin` mapping and the "did you mean" hint for a bnWin key written
+/// into `exsync.toml` both come from this table.
+pub const BNWIN_KEYS: &[(&str, BnwinEquivalent)] = &[
+    ("AppPath", BnwinEquivalent::None),
+    (
+        "SyncMonateVergangenheit",
+        BnwinEquivalent::Key("sync.months_past"),
+    ),
+    (
+        "SyncMonateZukunft",
+        BnwinEquivalent::Key("sync.months_future"),
+    ),
+    (
+        "ZeitZwischenSyncdurchlaeufen(Sekunden)",
+        BnwinEquivalent::Key("service.full_pass_interval"),
+    ),
+    (
+        "AlleTermineVorloeschen",
+        BnwinEquivalent::Command("exsync reset --kind appointments"),
+    ),
+    (
+        "AzureClientId",
+        BnwinEquivalent::Key("exchange.online.client_id"),
+    ),
+    (
+        "AzureTenantId",
+        BnwinEquivalent::Key("exchange.online.tenant_id"),
+    ),
+    (
+        "AzureClientSecret",
+        BnwinEquivalent::Key("exchange.online.client_secret"),
+    ),
+    (
+        "AzureEwsScopestring",
+        BnwinEquivalent::Key("exchange.online.scope"),
+    ),
+    (
+        "AzureEwsEndpoint",
+        BnwinEquivalent::Key("exchange.online.graph_url"),
+    ),
+];
+
+/// The bnWin.net key `name` is, if it is one: compared case-insensitively, and with or without
+/// a unit in brackets (`ZeitZwischenSyncdurchlaeufen` = `ZeitZwischenSyncdurchlaeufen(Sekunden)`).
+pub fn bnwin_key(name: &str) -> Option<(&'static str, BnwinEquivalent)> {
+    let bare = |text: &str| -> String {
+        text.split('(')
+            .next()
+            .unwrap_or(text)
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let wanted = bare(name);
+    BNWIN_KEYS
+        .iter()
+        .find(|(bnwin, _)| bare(bnwin) == wanted)
+        .copied()
+}
+
+/// The hint for a bnWin.net key written where an exsync key belongs.
+fn suggest_for_bnwin(unknown: &str) -> Option<String> {
+    let leaf = unknown.rsplit_once('.').map_or(unknown, |(_, leaf)| leaf);
+    match bnwin_key(leaf).or_else(|| bnwin_key(unknown))? {
+        (_, BnwinEquivalent::Key(key)) => Some(key.to_owned()),
+        (_, BnwinEquivalent::Command(command)) => Some(format!(
+            "the command `{command}` (a one-off action, not a setting)"
+        )),
+        (_, BnwinEquivalent::None) => None,
+    }
+}
+
+/// The hint for an unknown dotted name in the file: the exsync key a bnWin.net key became,
+/// else the closest known key or section.
+pub fn suggest(unknown: &str) -> Option<String> {
+    suggest_for_bnwin(unknown).or_else(|| suggest_key(unknown).map(str::to_owned))
+}
+
 /// The known key or section an unknown dotted name was most likely meant to be.
 pub(crate) fn suggest_key(unknown: &str) -> Option<&'static str> {
     let names = KEYS
@@ -246,6 +337,38 @@ mod tests {
         assert_eq!(
             lookup_env("EXSYNC_EXCHANGE_ONLINE_CLIENT_SECRET").map(|k| k.name),
             Some("exchange.online.client_secret")
+        );
+    }
+
+    #[test]
+    fn bnwin_keys_point_to_their_exsync_key() {
+        for (bnwin, equivalent) in BNWIN_KEYS {
+            if let BnwinEquivalent::Key(key) = equivalent {
+                assert!(lookup(key).is_some(), "{bnwin} -> unknown key {key}");
+            }
+        }
+        assert_eq!(
+            suggest("AzureClientId").as_deref(),
+            Some("exchange.online.client_id")
+        );
+        assert_eq!(
+            suggest("exchange.online.azureclientsecret").as_deref(),
+            Some("exchange.online.client_secret")
+        );
+        assert_eq!(
+            suggest("service.ZeitZwischenSyncdurchlaeufen").as_deref(),
+            Some("service.full_pass_interval")
+        );
+        assert_eq!(
+            suggest("AlleTermineVorloeschen").as_deref(),
+            Some(
+                "the command `exsync reset --kind appointments` (a one-off action, not a setting)"
+            )
+        );
+        assert_eq!(suggest("AppPath"), None);
+        assert_eq!(
+            suggest("sync.month_past").as_deref(),
+            Some("sync.months_past")
         );
     }
 

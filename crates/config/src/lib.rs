@@ -17,10 +17,12 @@
 //! The key reference is `docs/configuration.md`; a commented example with every key is
 //! `crates/config/exsync.example.toml`.
 
+pub mod bnwin;
 mod build;
 mod checks;
 mod choice;
 mod database_url;
+mod edit;
 mod error;
 mod exchange;
 mod exchange_build;
@@ -28,6 +30,7 @@ pub mod keys;
 mod model;
 mod render;
 mod resolve;
+mod shown;
 mod sources;
 mod suggest;
 mod types;
@@ -37,6 +40,7 @@ use std::path::Path;
 
 pub use choice::UnknownChoice;
 pub use database_url::{DatabaseBackend, DatabaseUrl, MASK};
+pub use edit::{ConfigDocument, EditError, Edited, set_key};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use exchange::{
     CertificateConfig, CertificateFormat, Credentials, DEFAULT_AUTHORITY, DEFAULT_GRAPH_URL,
@@ -47,6 +51,7 @@ pub use model::{
     AdminConfig, Config, DatabaseConfig, LoggingConfig, MassDeleteGuard, ServiceConfig, SyncConfig,
 };
 pub use secrecy::{ExposeSecret, SecretString};
+pub use shown::ShownValue;
 pub use types::{
     BodyRule, ConflictPolicy, Direction, EwsAuth, EwsVersion, ExchangeKind, Impersonation,
     LogFormat, LogLevel, MailboxAddressing, StartMode,

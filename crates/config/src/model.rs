@@ -134,6 +134,9 @@ pub struct SyncConfig {
     pub contact_folder: String,
     /// Name of the To Do list tasks go to; `None` = the user's default list.
     pub task_list: Option<String>,
+    /// Pair unlinked items found on both sides (the same appointment, task or contact an
+    /// earlier sync tool put there) instead of copying each to the other side.
+    pub pair_existing: bool,
     /// The business application's time zone (IANA or Windows name).
     pub time_zone: String,
 }
@@ -151,6 +154,7 @@ impl Default for SyncConfig {
             mass_delete_guard: MassDeleteGuard::default(),
             contact_folder: "Company addresses".to_owned(),
             task_list: None,
+            pair_existing: true,
             time_zone: "Europe/Berlin".to_owned(),
         }
     }

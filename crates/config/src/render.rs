@@ -13,7 +13,7 @@ use crate::keys::{KEYS, KeyKind, SECTIONS, lookup};
 use crate::model::Config;
 
 /// How one key appears in the output.
-enum Shown {
+pub(crate) enum Shown {
     /// A TOML value.
     Value(String),
     /// Not set; the text says what applies instead.
@@ -33,6 +33,13 @@ fn not_set(otherwise: &str) -> Shown {
 fn plain(value: impl ToString) -> Shown {
     Shown::Value(value.to_string())
 }
+
+/// What `service.start_mode = "changes_only"` relies on, shown under the key.
+const CHANGES_ONLY_NOTE: &str = "# changes_only: the first pass of a mailbox records its start; afterwards an unlinked \
+item stays\n# out while it was last changed before then. Business records: the later of their \
+newest change journal\n# entry (kept by triggers) and updated_at; Exchange items: \
+lastModifiedDateTime. Items both sides\n# already hold are paired all the same \
+(sync.pair_existing).\n";
 
 fn optional(value: Option<&str>, otherwise: &str) -> Shown {
     value.map_or_else(|| not_set(otherwise), text)
@@ -80,6 +87,11 @@ impl Config {
                     let _ = write!(out, "  # from {origin}");
                 }
                 out.push('\n');
+                if key.name == "service.start_mode"
+                    && self.service.start_mode == crate::StartMode::ChangesOnly
+                {
+                    out.push_str(CHANGES_ONLY_NOTE);
+                }
             }
         }
         out
@@ -112,7 +124,7 @@ impl Config {
         url.map_or_else(|| not_set(otherwise), |url| text(&url.redacted()))
     }
 
-    fn shown(&self, key: &str) -> Shown {
+    pub(crate) fn shown(&self, key: &str) -> Shown {
         let s = &self.service;
         let d = &self.database;
         let y = &self.sync;
@@ -145,6 +157,7 @@ impl Config {
             "sync.mass_delete_guard_min_items" => plain(y.mass_delete_guard.min_items),
             "sync.contact_folder" => text(&y.contact_folder),
             "sync.task_list" => optional(y.task_list.as_deref(), "the user's default To Do list"),
+            "sync.pair_existing" => plain(y.pair_existing),
             "sync.time_zone" => text(&y.time_zone),
             "exchange.kind" => text(self.exchange.kind().as_str()),
             "exchange.mailbox_addressing" => text(self.exchange.mailbox_addressing.as_str()),

@@ -100,3 +100,17 @@ fn default_output_is_valid_toml() {
         "defaults carry no origin:\n{shown}"
     );
 }
+
+#[test]
+fn changes_only_says_what_it_relies_on() {
+    let shown = load(SETTINGS, &[]).render_effective();
+    assert!(
+        shown.contains("start_mode = \"changes_only\"")
+            && shown.contains("change journal")
+            && shown.contains("updated_at")
+            && shown.contains("lastModifiedDateTime"),
+        "{shown}"
+    );
+    let default = load("", &[]).render_effective();
+    assert!(!default.contains("change journal"), "{default}");
+}

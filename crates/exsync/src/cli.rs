@@ -40,7 +40,7 @@ fn parse_lang(value: &str) -> Result<exsync_i18n::Lang, String> {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Inspect the configuration.
+    /// Write, edit, import and inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Work with the business integration database (schema, users, iCalendar/vCard files).
@@ -58,8 +58,11 @@ pub enum Command {
     /// with the measured delay, and a summary.
     Demo(DemoArgs),
     /// Print the status of every mailbox as the running service reports it (its admin
-    /// endpoint, `admin.listen`).
+    /// endpoint, `admin.listen`); with a login, everything about that user's mailbox, its
+    /// last error in full.
     Status {
+        /// Show only this user's mailbox in detail (login name, or mailbox address).
+        login: Option<String>,
         /// The admin endpoint's address; default: `admin.listen` of the configuration.
         #[arg(long, value_name = "ADDR:PORT")]
         admin: Option<std::net::SocketAddr>,
@@ -150,6 +153,73 @@ pub enum ConfigCommand {
     /// Print the effective configuration (file + environment + defaults), secrets masked, or
     /// every error in it.
     Show,
+    /// Write a new configuration file (`--config FILE`, default `exsync.toml`), readable by its
+    /// owner only: asks for each setting of a first setup with its default (secrets without
+    /// echo), or, with `--set` / `--secret-stdin` / `--non-interactive` or when standard input
+    /// is not a terminal, takes the given values and the defaults without asking. Then reads
+    /// the file back and shows it, secrets masked.
+    Init(InitArgs),
+    /// Set one key in the configuration file (`--config FILE`, default `exsync.toml`), keeping
+    /// its comments and layout; a value the configuration refuses is not written. Without
+    /// VALUE it is read from standard input (without echo on a terminal): use this for secrets.
+    Set {
+        /// The key, e.g. `sync.months_past`.
+        key: String,
+        /// The value, e.g. `12`, `both`, `2027-05-31`.
+        #[arg(allow_hyphen_values = true)]
+        value: Option<String>,
+    },
+    /// Print one key's effective value (the file `--config FILE`, default `exsync.toml`, plus
+    /// EXSYNC_* variables and defaults); secrets masked.
+    Get {
+        /// The key, e.g. `exchange.kind`.
+        key: String,
+    },
+    /// Write exsync's configuration file from KWP bnWin.net's service configuration and say
+    /// what was mapped, what was changed on purpose and what has no equivalent.
+    Import(ImportArgs),
+}
+
+/// `exsync config init ...`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Ask nothing, even on a terminal: the defaults plus `--set` / `--secret-stdin`.
+    #[arg(long)]
+    pub non_interactive: bool,
+    /// A setting, e.g. `--set exchange.online.tenant_id=contoso.onmicrosoft.com` (repeatable;
+    /// any key of docs/configuration.md). Implies `--non-interactive`.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_assignment)]
+    pub set: Vec<(String, String)>,
+    /// Read this secret key's value from a line of standard input (repeatable: one line per
+    /// key, in order), e.g. `--secret-stdin exchange.online.client_secret`; keeps the secret
+    /// out of the process list. Implies `--non-interactive`.
+    #[arg(long = "secret-stdin", value_name = "KEY")]
+    pub secret_stdin: Vec<String>,
+}
+
+/// `KEY=VALUE`.
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err("must be KEY=VALUE, e.g. sync.months_past=12".to_owned()),
+    }
+}
+
+/// `exsync config import ...`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// bnWin.net's `bnNetExchangeSync.exe.config` (appointments) and/or
+    /// `Adress2Exchange-Dienst.exe.config` (address book): give `--bnwin` once per file.
+    #[arg(long, required = true, value_name = "FILE")]
+    pub bnwin: Vec<PathBuf>,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `exsync business ...`

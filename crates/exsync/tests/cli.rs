@@ -517,3 +517,41 @@ fn a_dry_run_plans_and_writes_nothing() {
     );
     assert!(out.contains("Graph requests:"), "{out}");
 }
+
+#[test]
+fn sync_reports_in_german_with_lang_de_or_the_locale() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = prepared_database(dir.path(), "exsync.db");
+    import_next_year(dir.path(), &url);
+    let by_flag = sync_with_database_in_env(
+        dir.path(),
+        &url,
+        &["--lang", "de", "sync", "--once", "--dry-run"],
+    );
+    let out = stdout(&by_flag);
+    assert!(out.contains("Probelauf: nichts wurde geschrieben"), "{out}");
+    assert!(out.contains("Benutzer"), "{out}");
+    let appointments = out
+        .lines()
+        .find(|l| l.starts_with("eva") && l.contains("appointment"))
+        .expect("an appointment line");
+    assert!(
+        appointments.contains("Fachanwendung +0 ~0 -0") && appointments.contains("abgelehnt 0"),
+        "{out}"
+    );
+    let by_locale = Command::new(env!("CARGO_BIN_EXE_exsync"))
+        .args(["sync", "--once", "--dry-run"])
+        .current_dir(dir.path())
+        .env_remove("EXSYNC_CONFIG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "de_DE.UTF-8")
+        .env("EXSYNC_DATABASE_URL", &url)
+        .output()
+        .expect("exsync runs");
+    assert!(
+        stdout(&by_locale).contains("Graph-Anfragen:"),
+        "{}",
+        stdout(&by_locale)
+    );
+}

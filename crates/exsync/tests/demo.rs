@@ -2,7 +2,8 @@
 //! in a temporary directory. The demo must finish with exit 0 after the initial sync exported
 //! every demo item and both live changes arrived; afterwards the demo database must hold the
 //! change made in Exchange, written by exsync. With `--keep-running` the service stays up
-//! with its admin endpoint until SIGTERM, which stops it cleanly.
+//! with its admin endpoint until SIGTERM, which stops it cleanly. In German (`--lang de` or
+//! `LANG=de_DE.UTF-8`) every step, the progress and the summary speak German.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -27,7 +28,11 @@ fn demo(dir: &std::path::Path, extra: &[&str]) -> Command {
         .current_dir(dir)
         .env_remove("EXSYNC_CONFIG")
         .env_remove("EXSYNC_DATABASE_URL")
-        .env_remove("EXSYNC_ADMIN_LISTEN");
+        .env_remove("EXSYNC_ADMIN_LISTEN")
+        // English unless a test asks for German, whatever the caller's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
     command
 }
 
@@ -149,6 +154,58 @@ fn the_demo_syncs_everything_shows_both_changes_arriving_and_exits_0() {
         assert_eq!((series.modified.len(), series.cancelled.len()), (1, 1));
         db.close().await;
     });
+}
+
+#[test]
+fn the_demo_speaks_german_with_lang_de_and_with_a_german_locale() {
+    let (flag_dir, locale_dir) = (
+        tempfile::tempdir().expect("temp dir"),
+        tempfile::tempdir().expect("temp dir"),
+    );
+    // Both at once: the flag wins over an English locale, the German locale alone suffices.
+    let by_flag = demo(flag_dir.path(), &["--lang", "de"])
+        .env("LANG", "en_US.UTF-8")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("exsync demo starts");
+    let by_locale = demo(locale_dir.path(), &[])
+        .env("LANG", "de_DE.UTF-8")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("exsync demo starts");
+    for child in [by_flag, by_locale] {
+        let output = child.wait_with_output().expect("the demo ends");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{}\n{stdout}", output.status);
+        for line in [
+            "1. Eine Geschäftsdatenbank mit Demodaten: ",
+            "   anna   Anna Berger  anna.berger@demo.example   3 Termine, 2 Aufgaben\n",
+            "   ben    Ben Schulz   ben.schulz@demo.example    2 Termine, 1 Aufgabe\n",
+            "   4 Firmenkontakte (jedes Postfach erhält sie)\n",
+            "erster Abgleich abgeschlossen: 24 von 24 Einträgen in 3 Postfächern nach ",
+            "in Exchange geschrieben: 7 Termine, 5 Aufgaben, 12 Kontakte angelegt",
+            "4. Die Geschäftsanwendung benennt „Budget review“ von Ben Schulz in ",
+            "\nZusammenfassung\n  BENUTZER POSTFACH ",
+            "  in die Geschäftsdatenbank geschrieben: 1 Termin geändert\n",
+            "Die Demodatenbank bleibt in ",
+        ] {
+            assert!(stdout.contains(line), "{line:?} in:\n{stdout}");
+        }
+        assert!(
+            stdout.contains("  anna     [####################]   9/9   Termine 3/3"),
+            "{stdout}"
+        );
+        // Delays with a decimal comma.
+        let delay = stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("in Exchange angekommen nach "))
+            .and_then(|d| d.strip_suffix(" s"))
+            .unwrap_or_else(|| panic!("no delay in:\n{stdout}"));
+        assert!(delay.contains(',') && !delay.contains('.'), "{delay}");
+        for english in ["Summary", "initial sync", "written to", "appointments"] {
+            assert!(!stdout.contains(english), "{english:?} in:\n{stdout}");
+        }
+    }
 }
 
 /// Kills the demo if the test fails before stopping it.

@@ -1,10 +1,12 @@
-//! Carrying out a plan: Exchange writes in bulk (the connector batches them), then the
-//! business writes, then what to commit for each op whose writes all succeeded.
+//! Carrying out a plan: Exchange writes in bulk (the connector batches them), then the stamps
+//! of items paired by content, then the business writes, then what to commit for each op whose
+//! writes all succeeded.
 //!
 //! Invariant: an op with a failed write commits nothing (its link and base stay as they were)
-//! and is reported with the reason; the other ops go on.
+//! and is reported with the reason; the other ops go on. A paired item is linked only once
+//! its Exchange item carries the business id, so a lost state store re-links it by stamp.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use exsync_business::BusinessDb;
 use exsync_engine::{Commit, Op, Plan, Write};
@@ -28,13 +30,15 @@ pub struct Applied {
     pub failed: Vec<ExchangeId>,
 }
 
-/// Applies `plan` and returns what to commit.
+/// Applies `plan` and returns what to commit; the Exchange items in `paired` (paired by
+/// content this pass) are stamped with their business id after their other writes.
 pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
     db: &BusinessDb,
     user: MailboxUser<'_>,
     exchange: &X,
     plan: &Plan<T>,
     change_keys: &HashMap<ExchangeId, String>,
+    paired: &HashSet<ExchangeId>,
     report: &mut KindReport,
 ) -> Applied {
     let kind = T::KIND.as_str();
@@ -91,16 +95,37 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
             writes.push(write);
         }
     }
-    let results = if writes.is_empty() {
+    let mut results = if writes.is_empty() {
         Vec::new()
     } else {
         exchange.apply(user.mailbox, &writes).await
     };
+    let stamped = stamp_pairs(user.mailbox, exchange, plan, &write_of_op, &results, paired).await;
+    let stamped_ops: HashSet<usize> = stamped.iter().map(|(op, _)| *op).collect();
+    for (op_index, stamp) in stamped {
+        match write_of_op[op_index] {
+            // The op's own write went through: the stamp's outcome is the op's (a failed
+            // stamp fails the op; its change key is the item's newest).
+            Some(w) => {
+                if let Some(result) = results.get_mut(w) {
+                    *result = stamp;
+                }
+            }
+            None => {
+                write_of_op[op_index] = Some(results.len());
+                results.push(stamp);
+            }
+        }
+    }
+    let no_keys = HashMap::new();
     let mut commit = PassCommit::new();
     let mut failed_writes = 0;
     let mut written_ids = Vec::new();
     let mut failed_ids = Vec::new();
-    for ((op, write_index), new_id) in plan.ops.iter().zip(write_of_op).zip(new_ids) {
+    for (op_index, ((op, write_index), new_id)) in
+        plan.ops.iter().zip(write_of_op).zip(new_ids).enumerate()
+    {
+        let stamped = stamped_ops.contains(&op_index);
         let written = match write_index.map(|i| results.get(i)) {
             None => Written::default(),
             Some(Some(Ok(written))) => written.clone(),
@@ -119,7 +144,10 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
                 continue;
             }
         };
+        // After a stamp only the key it returned is current (none: no If-Match next time).
+        let keys = if stamped { &no_keys } else { change_keys };
         match op {
+            _ if stamped => written_ids.extend(op.ids().exchange),
             Op::CreateInExchange { .. } => written_ids.extend(written.id.clone()),
             Op::Update {
                 ids,
@@ -137,7 +165,7 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
                     op,
                     business_id,
                     written,
-                    change_keys,
+                    keys,
                     report,
                 );
             }
@@ -153,6 +181,50 @@ pub async fn apply_plan<T: SyncKind, X: ExchangeSide<T>>(
         written: written_ids,
         failed: failed_ids,
     }
+}
+
+/// Stamps the Exchange items of the ops that link a pair found by content (`paired`), once
+/// their own write (if any) succeeded: `(op index, stamp result)`.
+async fn stamp_pairs<T: SyncKind, X: ExchangeSide<T>>(
+    mailbox: &str,
+    exchange: &X,
+    plan: &Plan<T>,
+    write_of_op: &[Option<usize>],
+    results: &[Result<Written, crate::exchange::SideError>],
+    paired: &HashSet<ExchangeId>,
+) -> Vec<(usize, Result<Written, crate::exchange::SideError>)> {
+    let mut ops = Vec::new();
+    let mut stamps = Vec::new();
+    for (index, op) in plan.ops.iter().enumerate() {
+        let (Op::Link { ids, .. } | Op::SetBase { ids, .. } | Op::Update { ids, .. }) = op else {
+            continue;
+        };
+        if !paired.contains(&ids.exchange) {
+            continue;
+        }
+        let own_write_ok = write_of_op[index].is_none_or(|w| matches!(results.get(w), Some(Ok(_))));
+        if own_write_ok {
+            ops.push(index);
+            stamps.push(ExchangeWrite::Stamp {
+                id: &ids.exchange,
+                business_id: ids.business.clone(),
+            });
+        }
+    }
+    if stamps.is_empty() {
+        return Vec::new();
+    }
+    let mut results = exchange.apply(mailbox, &stamps).await.into_iter();
+    ops.into_iter()
+        .map(|op| {
+            let result = results.next().unwrap_or_else(|| {
+                Err(crate::exchange::SideError::item(
+                    "the connector returned no result for the stamp",
+                ))
+            });
+            (op, result)
+        })
+        .collect()
 }
 
 /// The business write of `op`, if it has one; returns the business id the link gets.

@@ -13,11 +13,21 @@ use exsync_model::{Appointment, BusinessId, Contact, Task};
 use serde::Serialize;
 
 use crate::align::Align;
+use crate::pairing::PairKey;
 use serde::de::DeserializeOwned;
 
 /// An item kind the runtime syncs.
 pub trait SyncKind:
-    Plannable + Align + Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static
+    Plannable
+    + Align
+    + PairKey
+    + Clone
+    + PartialEq
+    + Serialize
+    + DeserializeOwned
+    + Send
+    + Sync
+    + 'static
 {
     /// The items the business database holds for `owner` (contacts: the company's).
     fn list(

@@ -18,6 +18,7 @@ mod fence;
 pub mod graph;
 mod kind;
 mod once;
+pub mod pairing;
 mod pass;
 mod probe;
 mod report;

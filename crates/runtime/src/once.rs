@@ -111,6 +111,7 @@ where
             holder: &options.holder,
             clock_offset: now - Utc::now(),
         }),
+        pair_existing: sync.pair_existing,
     };
     let mut jobs = Vec::new();
     for user in &selected {

@@ -12,6 +12,8 @@
 //!   the approval is consumed once the pass committed. Under "changes only" the start mark
 //!   (`start_mark`) is committed with the mailbox's first pass and keeps older unlinked items
 //!   out of every plan.
+//! - Unlinked items both sides hold are paired, not copied (`pairing`); while items are held
+//!   out as ambiguous the Exchange cursor does not advance, so the next pass sees them again.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,6 +49,8 @@ pub struct PassEnv<'a> {
     /// The mailbox lease the pass runs under, checked just before the commit (`None`: no
     /// lease, e.g. tests of a single pass).
     pub lease: Option<crate::fence::LeaseFence<'a>>,
+    /// Pair unlinked items both sides hold instead of copying them (`sync.pair_existing`).
+    pub pair_existing: bool,
 }
 
 /// The business user whose mailbox a pass syncs.
@@ -84,7 +88,7 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     let mailbox = user.mailbox;
     let pass_started = Utc::now();
     let links = load_links::<T>(env.state, mailbox, report).await?;
-    let (business, business_rejected) =
+    let (mut business, business_rejected) =
         list_business::<T>(env.business, user.login, report).await?;
     let cursor = env
         .state
@@ -95,6 +99,9 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     let first_sync = cursor.is_none() && links.is_empty();
     let mark = start_mark::<T>(env.state, env.start_mode, mailbox, first_sync, pass_started);
     let mark = mark.await?;
+    if mark.is_some() {
+        journal_times::<T>(env.business, user.login, &mut business).await?;
+    }
     let approval = pending_approval(env.state, mailbox, T::KIND, pass_started).await?;
     let linked: LinkedItems<'_, T> = links
         .iter()
@@ -134,7 +141,16 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
             business_rejected,
             exchange: collected,
         },
+        env.pair_existing,
     );
+    report.paired = gathered.paired.len();
+    for ambiguity in &gathered.ambiguous {
+        report.ambiguous.push(crate::report::Rejection {
+            item: ambiguity.items.clone(),
+            reason: ambiguity.message.clone(),
+        });
+    }
+    report.notices.extend(gathered.lookalikes.iter().cloned());
     let window = env.window;
     let in_window = move |item: &T| item.in_window(&window);
     let scope = Scope::new(mailbox)
@@ -144,7 +160,14 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
     let mut plan = plan(env.rules, &scope, states);
     settle_held(&mut plan, approval.as_ref(), user.login, report);
     crate::diagnostics::log_decisions(mailbox, &plan);
-    for conflict in &plan.conflicts {
+    // A pair's differences are settled by the conflict policy as it was linked: expected, so
+    // not reported as conflicts (the diagnostics name them).
+    for conflict in plan.conflicts.iter().filter(|c| {
+        c.ids
+            .exchange
+            .as_ref()
+            .is_none_or(|id| !gathered.paired.contains(id))
+    }) {
         let what = conflict
             .field
             .unwrap_or("the item (edited on one side, deleted on the other)");
@@ -176,7 +199,16 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
         .filter_map(|l| Some((l.exchange_id.clone(), l.change_key.clone()?)))
         .chain(fresh_keys.iter().map(|(id, key)| (id.clone(), key.clone())))
         .collect();
-    let applied = apply_plan(env.business, user, exchange, &plan, &change_keys, report).await;
+    let applied = apply_plan(
+        env.business,
+        user,
+        exchange,
+        &plan,
+        &change_keys,
+        &gathered.paired,
+        report,
+    )
+    .await;
     let mut commit = applied.commit;
     refresh_change_keys(&mut commit, mailbox, &links, &fresh_keys, &plan);
     if let Some(mark) = mark.filter(|mark| mark.is_new) {
@@ -186,13 +218,13 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
             mark.at.to_rfc3339(),
         );
     }
-    if applied.failed_writes == 0 && plan.held.is_none() {
+    if applied.failed_writes == 0 && plan.held.is_none() && gathered.ambiguous.is_empty() {
         left_out.extend(applied.written.iter().cloned());
         let next_cursor = exchange.cursor_after_writes(&next_cursor, &left_out);
         commit.set_cursor(mailbox, exchange.cursor_name(), next_cursor);
     } else if let Some(old) = &cursor {
-        // Some write failed, or deletions are held: the next pass reads the same changes
-        // again, and also checks what this pass did write.
+        // Some write failed, deletions are held or items are ambiguous: the next pass reads
+        // the same changes again, and also checks what this pass did write.
         let mut check = applied.written.clone();
         check.extend(applied.failed.iter().cloned());
         let kept = exchange.cursor_after_writes(old, &check);
@@ -304,6 +336,29 @@ async fn list_business<T: SyncKind>(
         }
     }
     Ok((items, rejected))
+}
+
+/// Under a start mark: each business record's modification time is the later of its
+/// `updated_at` and its last journal entry written by the business application, so a
+/// vendor that does not maintain `updated_at` still has its changes seen.
+async fn journal_times<T: SyncKind>(
+    db: &BusinessDb,
+    login: &str,
+    business: &mut HashMap<BusinessId, Observed<T>>,
+) -> Result<(), String> {
+    let times = db
+        .journal_change_times(T::KIND, login)
+        .await
+        .map_err(|e| format!("reading the business database: {e}"))?;
+    for (id, at) in times {
+        if let Some(observed) = business.get_mut(&id) {
+            let at = at.trunc_subsecs(0);
+            if observed.modified.is_none_or(|known| known < at) {
+                observed.modified = Some(at);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The snapshot of a base.

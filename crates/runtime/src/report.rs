@@ -4,7 +4,9 @@
 //! Invariant: every item the pass could not sync is in `rejected` with a message that names
 //! it and the fix; a report with no rejections and no failure means everything was synced.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+
+use exsync_i18n::{Lang, tr_in};
 
 use exsync_model::ItemKind;
 use serde::Serialize;
@@ -51,6 +53,12 @@ pub struct KindReport {
     pub business: SideCounts,
     /// Items linked without a write (found equal on both sides).
     pub linked: usize,
+    /// Unlinked items paired by content with their twin on the other side (linked, not
+    /// copied; a difference between the two was written as an update).
+    pub paired: usize,
+    /// Unlinked items held out because several candidates on the other side match: neither
+    /// linked nor copied until someone removes the extra copies.
+    pub ambiguous: Vec<Rejection>,
     /// Items that could not be synced.
     pub rejected: Vec<Rejection>,
     /// What the engine wants an administrator to know (conflicts, overwritten edits, ...).
@@ -73,6 +81,8 @@ impl KindReport {
             exchange: SideCounts::default(),
             business: SideCounts::default(),
             linked: 0,
+            paired: 0,
+            ambiguous: Vec::new(),
             rejected: Vec::new(),
             notices: Vec::new(),
             held: None,
@@ -81,9 +91,10 @@ impl KindReport {
         }
     }
 
-    /// True when some item, or the whole pass, failed.
+    /// True when some item, or the whole pass, failed (an ambiguous pairing leaves items
+    /// unsynced, so it counts).
     pub fn failed(&self) -> bool {
-        self.failure.is_some() || !self.rejected.is_empty()
+        self.failure.is_some() || !self.rejected.is_empty() || !self.ambiguous.is_empty()
     }
 
     /// Records a rejected item.
@@ -95,32 +106,60 @@ impl KindReport {
     }
 }
 
-impl fmt::Display for KindReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl KindReport {
+    /// The report as `exsync sync` prints it, in `lang`: one line of counts, then one line per
+    /// failure, held deletion, rejected or unpaired item and notice.
+    pub fn render(&self, lang: Lang) -> String {
         let counts = |c: &SideCounts| format!("+{} ~{} -{}", c.created, c.updated, c.deleted);
-        write!(
-            f,
-            "{:<16} {:<32} {:<12} Exchange {:<14} business {:<14} rejected {}",
+        let mut out = format!(
+            "{:<16} {:<32} {:<12} {} {:<14} {} {:<14} {} {}",
             self.login,
             self.mailbox,
             self.kind.as_str(),
+            tr_in!(lang, "report-exchange"),
             counts(&self.exchange),
+            tr_in!(lang, "report-business"),
             counts(&self.business),
+            tr_in!(lang, "report-rejected"),
             self.rejected.len()
-        )?;
+        );
+        if self.paired > 0 {
+            let _ = write!(out, " {} {}", tr_in!(lang, "report-paired"), self.paired);
+        }
+        if !self.ambiguous.is_empty() {
+            let label = tr_in!(lang, "report-ambiguous");
+            let _ = write!(out, " {label} {}", self.ambiguous.len());
+        }
+        let line = |out: &mut String, id: &str, text: &str| {
+            let _ = write!(out, "\n    {}: {text}", tr_in!(lang, id));
+        };
         if let Some(failure) = &self.failure {
-            write!(f, "\n    FAILED: {failure}")?;
+            line(&mut out, "report-failed", failure);
         }
         if let Some(held) = &self.held {
-            write!(f, "\n    HELD: {held}")?;
+            line(&mut out, "report-held", held);
         }
+        let rejected = tr_in!(lang, "report-rejected-item");
         for rejection in &self.rejected {
-            write!(f, "\n    rejected {}: {}", rejection.item, rejection.reason)?;
+            let _ = write!(
+                out,
+                "\n    {rejected} {}: {}",
+                rejection.item, rejection.reason
+            );
+        }
+        for ambiguous in &self.ambiguous {
+            line(&mut out, "report-not-paired", &ambiguous.reason);
         }
         for notice in &self.notices {
-            write!(f, "\n    note: {notice}")?;
+            line(&mut out, "report-note", notice);
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for KindReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(exsync_i18n::lang()))
     }
 }
 
@@ -143,6 +182,12 @@ mod tests {
         assert!(
             text.contains("rejected business 7: the subject is empty"),
             "{text}"
+        );
+        let german = report.render(Lang::German);
+        assert!(german.contains("Exchange +2 ~0 -0"), "{german}");
+        assert!(
+            german.contains("abgelehnt business 7: the subject is empty"),
+            "{german}"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Gathering the planner's input for one mailbox and kind: each linked item with its base and
 //! what each side holds now, then the unlinked items of each side, matched by the business id
-//! stamped on Exchange items.
+//! stamped on Exchange items, and the rest paired by content (`pairing`) when asked to.
 //!
 //! Invariants: an item rejected on either side (unreadable row, unreadable Exchange item) is
 //! left out entirely, so it is neither deleted nor re-created; an Exchange item absent from
@@ -14,8 +14,9 @@ use chrono::SubsecRound;
 use exsync_engine::{ItemState, LinkIds, Observed};
 use exsync_model::{BusinessId, ExchangeId};
 
-use crate::align::Align;
 use crate::exchange::{Collected, ExchangeItem};
+use crate::kind::SyncKind;
+use crate::pairing::{Ambiguity, pair};
 
 /// A link with its decoded base.
 #[derive(Debug, Clone)]
@@ -47,12 +48,20 @@ pub struct Gathered<T> {
     pub states: Vec<ItemState<T>>,
     /// Change keys of Exchange items read this pass, by id.
     pub change_keys: HashMap<ExchangeId, String>,
+    /// Exchange items paired by content with a business record (to be stamped).
+    pub paired: HashSet<ExchangeId>,
+    /// Unlinked items held out because several candidates match.
+    pub ambiguous: Vec<Ambiguity>,
+    /// Unlinked items that look alike on one side (reported, copied).
+    pub lookalikes: Vec<String>,
 }
 
-/// Builds one [`ItemState`] per item.
-pub fn gather<T: Clone + PartialEq + Align>(
+/// Builds one [`ItemState`] per item; with `pair_existing`, unlinked items both sides hold
+/// are paired by content instead of being created on the other side.
+pub fn gather<T: SyncKind>(
     links: &[LinkedBase<T>],
     now: SidesNow<T>,
+    pair_existing: bool,
 ) -> Gathered<T> {
     let SidesNow {
         mut business,
@@ -111,31 +120,57 @@ pub fn gather<T: Clone + PartialEq + Align>(
     }
     let mut business: Vec<(BusinessId, Observed<T>)> = business.into_iter().collect();
     business.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    let mut unmatched = Vec::new();
     for (id, item) in business {
         if business_rejected.contains(&id) {
             continue;
         }
         match stamped.remove(&id) {
-            Some(mut found) => {
-                found.item.align_to(&item.item);
-                states.push(ItemState::found_on_both(
-                    LinkIds::new(id, found.id.clone()),
-                    item,
-                    observed(found),
-                ))
-            }
-            None => states.push(ItemState::new_in_business(id, item)),
+            Some(found) => states.push(found_on_both(id, item, found)),
+            None => unmatched.push((id, item)),
         }
     }
     unstamped.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
-    for item in unstamped {
-        let id = item.id.clone();
-        states.push(ItemState::new_in_exchange(id, observed(item)));
-    }
-    Gathered {
+    let mut gathered = Gathered {
         states,
         change_keys,
+        paired: HashSet::new(),
+        ambiguous: Vec::new(),
+        lookalikes: Vec::new(),
+    };
+    let (unmatched, unstamped) = if pair_existing {
+        let pairing = pair(T::KIND, unmatched, unstamped);
+        for (id, item, found) in pairing.pairs {
+            gathered.paired.insert(found.id.clone());
+            gathered.states.push(found_on_both(id, item, found));
+        }
+        gathered.ambiguous = pairing.ambiguous;
+        gathered.lookalikes = pairing.lookalikes;
+        (pairing.business, pairing.exchange)
+    } else {
+        (unmatched, unstamped)
+    };
+    for (id, item) in unmatched {
+        gathered.states.push(ItemState::new_in_business(id, item));
     }
+    for item in unstamped {
+        let id = item.id.clone();
+        gathered
+            .states
+            .push(ItemState::new_in_exchange(id, observed(item)));
+    }
+    gathered
+}
+
+/// A business record and the Exchange item found to hold the same thing (by stamp or by
+/// pairing), with the Exchange item's spelling aligned to the record's.
+fn found_on_both<T: SyncKind>(
+    id: BusinessId,
+    item: Observed<T>,
+    mut found: ExchangeItem<T>,
+) -> ItemState<T> {
+    found.item.align_to(&item.item);
+    ItemState::found_on_both(LinkIds::new(id, found.id.clone()), item, observed(found))
 }
 
 /// An Exchange item as the planner sees it. Its stamp is cut to whole seconds, the precision
@@ -199,6 +234,7 @@ mod tests {
                 business_rejected: HashSet::new(),
                 exchange: collected(vec![], vec!["B"]),
             },
+            true,
         );
         let changes: Vec<_> = gathered.states.iter().map(ItemState::changes).collect();
         assert_eq!(
@@ -223,6 +259,7 @@ mod tests {
                     vec![],
                 ),
             },
+            true,
         );
         let changes: Vec<_> = gathered.states.iter().map(ItemState::changes).collect();
         assert_eq!(
@@ -254,6 +291,7 @@ mod tests {
                 business_rejected: HashSet::from(["1".into()]),
                 exchange,
             },
+            true,
         );
         assert!(gathered.states.is_empty(), "neither item may be deleted");
     }

@@ -1,8 +1,11 @@
 //! The admin endpoint: `/healthz`, `/readyz`, `/metrics` and `/status` over HTTP.
 //!
-//! Invariant: the endpoint never listens on a non-loopback address without a token; with a
+//! Invariants: the endpoint never listens on a non-loopback address without a token; with a
 //! token, every route but `/healthz` answers 401 unless the request carries
 //! `Authorization: Bearer <token>` (compared in constant time), and the token is never logged.
+//! Texts meant for people (the 401 and `/readyz` answers, the credential's `message` in
+//! `/status`) are in the language the request's `Accept-Language` prefers, else in the
+//! process's; JSON field names, `/healthz`'s `ok` and the metrics stay as they are.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,6 +18,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
+use exsync_i18n::{Lang, tr, tr_in};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 
@@ -25,16 +29,13 @@ use crate::status::StatusBoard;
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
     /// A non-loopback address without a token.
-    #[error(
-        "the admin endpoint would listen on {addr}, which is not a loopback address, without a \
-         token: set `admin.token` or bind it to 127.0.0.1"
-    )]
+    #[error("{}", tr!("admin-token-required", addr = .addr.to_string()))]
     TokenRequired {
         /// The address asked for.
         addr: SocketAddr,
     },
     /// Binding or serving failed.
-    #[error("the admin endpoint on {addr} failed: {source}")]
+    #[error("{}", tr!("admin-io-failed", addr = .addr.to_string(), error = .source.to_string()))]
     Io {
         /// The address.
         addr: SocketAddr,
@@ -43,17 +44,59 @@ pub enum AdminError {
     },
 }
 
+/// Why the daemon is not ready, as `/readyz` says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
+    /// The daemon has not finished starting.
+    Starting,
+    /// The users of the business database cannot be read (the cause).
+    RosterUnreadable(String),
+    /// The mailbox leases cannot be renewed (the cause).
+    LeasesFailed(String),
+    /// Renewing the mailbox leases takes too long.
+    LeasesSlow,
+    /// Another reason, in words (shown as it is).
+    Other(String),
+}
+
+impl NotReady {
+    /// The reason in `lang` (a cause from below stays in its own words).
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            NotReady::Starting => tr_in!(lang, "admin-not-ready-starting"),
+            NotReady::RosterUnreadable(error) => {
+                tr_in!(lang, "admin-not-ready-roster", error = error)
+            }
+            NotReady::LeasesFailed(error) => tr_in!(lang, "admin-not-ready-leases", error = error),
+            NotReady::LeasesSlow => tr_in!(lang, "admin-not-ready-leases-slow"),
+            NotReady::Other(reason) => reason.clone(),
+        }
+    }
+}
+
+impl From<String> for NotReady {
+    fn from(reason: String) -> Self {
+        NotReady::Other(reason)
+    }
+}
+
+impl From<&str> for NotReady {
+    fn from(reason: &str) -> Self {
+        NotReady::Other(reason.to_owned())
+    }
+}
+
 /// Whether the daemon is ready (state store and business database reachable); shared
 /// between the daemon (writer) and `/readyz` (reader). Starts not ready.
 #[derive(Debug, Clone)]
 pub struct Readiness {
-    inner: Arc<Mutex<Result<(), String>>>,
+    inner: Arc<Mutex<Result<(), NotReady>>>,
 }
 
 impl Default for Readiness {
     fn default() -> Self {
         Readiness {
-            inner: Arc::new(Mutex::new(Err("starting".to_owned()))),
+            inner: Arc::new(Mutex::new(Err(NotReady::Starting))),
         }
     }
 }
@@ -70,16 +113,16 @@ impl Readiness {
     }
 
     /// Marks the daemon not ready, with the reason `/readyz` reports.
-    pub fn set_not_ready(&self, reason: impl Into<String>) {
+    pub fn set_not_ready(&self, reason: impl Into<NotReady>) {
         *self.lock() = Err(reason.into());
     }
 
     /// `Ok` when ready, else the reason.
-    pub fn current(&self) -> Result<(), String> {
+    pub fn current(&self) -> Result<(), NotReady> {
         self.lock().clone()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Result<(), String>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Result<(), NotReady>> {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -168,10 +211,11 @@ async fn require_bearer(
     if bearer_matches(request.headers(), &token) {
         next.run(request).await
     } else {
+        let lang = request_lang(request.headers());
         (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer")],
-            "a valid admin token is required\n",
+            format!("{}\n", tr_in!(lang, "admin-token-missing")),
         )
             .into_response()
     }
@@ -199,12 +243,35 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-async fn readyz(State(state): State<AdminState>) -> Response {
+/// The language of a request: the one its `Accept-Language` prefers among those the catalogue
+/// has; the process's language when it names none of them (or there is no such header).
+fn request_lang(headers: &HeaderMap) -> Lang {
+    let Some(accepted) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return exsync_i18n::lang();
+    };
+    let names_a_known_language = accepted
+        .split(',')
+        .any(|part| Lang::parse(part.split(';').next().unwrap_or_default()).is_some());
+    if names_a_known_language {
+        Lang::from_accept_language(accepted)
+    } else {
+        exsync_i18n::lang()
+    }
+}
+
+async fn readyz(State(state): State<AdminState>, headers: HeaderMap) -> Response {
+    let lang = request_lang(&headers);
     match state.readiness.current() {
-        Ok(()) => (StatusCode::OK, "ready\n".to_owned()).into_response(),
+        Ok(()) => (StatusCode::OK, format!("{}\n", tr_in!(lang, "admin-ready"))).into_response(),
         Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("not ready: {reason}\n"),
+            format!(
+                "{}\n",
+                tr_in!(lang, "admin-not-ready", reason = reason.text(lang))
+            ),
         )
             .into_response(),
     }
@@ -216,8 +283,13 @@ async fn metrics(State(state): State<AdminState>) -> Response {
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
 }
 
-async fn status(State(state): State<AdminState>) -> Response {
-    axum::Json(state.board.snapshot(Utc::now())).into_response()
+async fn status(State(state): State<AdminState>, headers: HeaderMap) -> Response {
+    let lang = request_lang(&headers);
+    let mut snapshot = state.board.snapshot(Utc::now());
+    if let Some(credential) = snapshot.credential.as_mut() {
+        credential.message = Some(credential.text(lang));
+    }
+    axum::Json(snapshot).into_response()
 }
 
 #[cfg(test)]
@@ -229,6 +301,23 @@ mod tests {
         assert!(constant_time_eq(b"s3cret", b"s3cret"));
         assert!(!constant_time_eq(b"s3cret", b"s3creT"));
         assert!(!constant_time_eq(b"s3cret", b"s3cre"));
+    }
+
+    #[test]
+    fn the_request_language_follows_accept_language_else_the_process() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_LANGUAGE,
+                value.parse().expect("header value"),
+            );
+            request_lang(&headers)
+        };
+        assert_eq!(with("de-DE,de;q=0.9,en;q=0.8"), Lang::German);
+        assert_eq!(with("en-US,de;q=0.5"), Lang::English);
+        // Unit tests never change the process language: it is English here.
+        assert_eq!(with("fr-FR"), exsync_i18n::lang());
+        assert_eq!(request_lang(&HeaderMap::new()), exsync_i18n::lang());
     }
 
     #[test]

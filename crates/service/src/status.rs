@@ -12,6 +12,8 @@ use exsync_model::ItemKind;
 use exsync_runtime::{KindReport, SideCounts};
 use serde::{Deserialize, Serialize};
 
+use crate::credential::{CredentialSetting, CredentialStatus};
+
 /// What the board keeps per mailbox.
 #[derive(Debug, Clone, Default)]
 struct MailboxState {
@@ -36,7 +38,7 @@ struct BoardState {
     rejected: BTreeMap<ItemKind, u64>,
     throttles: u64,
     errors: u64,
-    secret_expires_at: Option<DateTime<Utc>>,
+    credential: Option<CredentialSetting>,
 }
 
 /// The shared status board; cloning it is cheap and every clone sees the same state.
@@ -110,8 +112,12 @@ pub struct StatusSnapshot {
     pub throttles: u64,
     /// Errors recorded (failed passes and other errors).
     pub errors: u64,
-    /// When the Entra client secret expires, if known.
+    /// When the Entra client secret (or certificate) expires, if known.
     pub secret_expires_at: Option<DateTime<Utc>>,
+    /// The app registration's credential and the days until it expires (Exchange Online
+    /// only).
+    #[serde(default)]
+    pub credential: Option<CredentialStatus>,
 }
 
 impl StatusBoard {
@@ -164,6 +170,9 @@ impl StatusBoard {
             mailbox.last_error = Some(failure.clone());
         } else if let Some(rejection) = report.rejected.last() {
             mailbox.last_error = Some(format!("{}: {}", rejection.item, rejection.reason));
+        } else if let Some(ambiguous) = report.ambiguous.last() {
+            // Items left unpaired stay unsynced until an admin removes the extra copies.
+            mailbox.last_error = Some(ambiguous.reason.clone());
         }
     }
 
@@ -198,9 +207,10 @@ impl StatusBoard {
         self.lock().throttles = total;
     }
 
-    /// Sets when the client secret expires.
-    pub fn set_secret_expiry(&self, expires_at: Option<DateTime<Utc>>) {
-        self.lock().secret_expires_at = expires_at;
+    /// Sets the app registration's credential as configured (`None`: nothing expires, as
+    /// with the emulator or Exchange Server).
+    pub fn set_credential(&self, credential: Option<CredentialSetting>) {
+        self.lock().credential = credential;
     }
 
     /// A consistent copy of the board, with lags computed at `now`.
@@ -247,7 +257,8 @@ impl StatusBoard {
                 .collect(),
             throttles: state.throttles,
             errors: state.errors,
-            secret_expires_at: state.secret_expires_at,
+            secret_expires_at: state.credential.and_then(|c| c.expires_at()),
+            credential: state.credential.map(|c| c.status(now)),
         }
     }
 }
@@ -320,6 +331,22 @@ mod tests {
         assert_eq!(mailbox.last_pass, Some(at(20)));
         assert_eq!(mailbox.lag_seconds, Some(15));
         assert_eq!(mailbox.last_error.as_deref(), Some("mailbox not found"));
+    }
+
+    #[test]
+    fn items_left_unpaired_show_as_the_mailbox_error() {
+        let board = StatusBoard::new();
+        let mut report = KindReport::new("eva", "eva@x.example", ItemKind::Appointment);
+        report.ambiguous.push(exsync_runtime::Rejection {
+            item: "business 4711 / Exchange X1, X2".into(),
+            reason: "2 Outlook items (X1, X2) match business appointment 4711".into(),
+        });
+        board.record_pass(&report, at(0));
+        let snapshot = board.snapshot(at(1));
+        assert_eq!(
+            snapshot.mailboxes[0].last_error.as_deref(),
+            Some("2 Outlook items (X1, X2) match business appointment 4711")
+        );
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! The admin endpoint on a real listener: every route, the token rule, readiness and the
-//! metrics text built from recorded `KindReport`s.
+//! The admin endpoint on a real listener: every route, the token rule, readiness, the
+//! metrics text built from recorded `KindReport`s, and the texts for people in the language
+//! `Accept-Language` asks for.
 
 use std::net::SocketAddr;
 
 use chrono::Utc;
 use exsync_model::ItemKind;
 use exsync_runtime::KindReport;
-use exsync_service::{AdminError, Readiness, StatusBoard, StatusSnapshot, serve, serve_listener};
+use exsync_service::{
+    AdminError, CredentialKind, CredentialSetting, ExpiryState, NotReady, Readiness, StatusBoard,
+    StatusSnapshot, serve, serve_listener,
+};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -77,7 +81,11 @@ fn recorded_board() -> StatusBoard {
         Some(now - chrono::Duration::seconds(120)),
     );
     board.set_throttles(7);
-    board.set_secret_expiry(Some(now + chrono::Duration::days(30)));
+    board.set_credential(Some(CredentialSetting {
+        kind: CredentialKind::ClientSecret,
+        expires_on: Some((now + chrono::Duration::days(30)).date_naive()),
+        warning_days: 30,
+    }));
     board
 }
 
@@ -205,6 +213,74 @@ async fn status_returns_the_snapshot_as_json_and_healthz_is_ok() {
         .expect("bob listed");
     assert_eq!(bob.last_success, None);
     assert_eq!(bob.last_error.as_deref(), Some("mailbox not found"));
+    let credential = snapshot.credential.expect("the credential is reported");
+    assert_eq!(credential.kind, CredentialKind::ClientSecret);
+    assert_eq!(credential.days_left, Some(30));
+    assert_eq!(credential.state, ExpiryState::ExpiresSoon);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(json["credential"]["days_left"], 30, "{body}");
+    assert_eq!(json["credential"]["state"], "expires_soon", "{body}");
+    server.stop().await;
+}
+
+/// GET `path` with `Accept-Language: accept`; status and body.
+async fn get_in(base: &str, path: &str, accept: &str) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .header("Accept-Language", accept)
+        .send()
+        .await
+        .expect("get");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn texts_for_people_follow_accept_language_and_field_names_stay_english() {
+    let readiness = Readiness::new();
+    readiness.set_not_ready(NotReady::LeasesSlow);
+    let server = start(None, recorded_board(), readiness.clone()).await;
+
+    let (code, german) = get_in(&server.base, "/status", "de-DE,de;q=0.9,en;q=0.8").await;
+    assert_eq!(code, 200);
+    let json: serde_json::Value = serde_json::from_str(&german).expect("JSON");
+    let message = json["credential"]["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("Der geheime Clientschlüssel läuft am ")
+            && message.contains("(in 30 Tagen)")
+            && message.contains("exchange.online.client_secret_expires_on"),
+        "{message}"
+    );
+    assert_eq!(json["mailboxes"][1]["login"], "eva", "{german}");
+    assert!(json["mailboxes"][1]["last_success"].is_string(), "{german}");
+    let (_, english) = get_in(&server.base, "/status", "en-GB").await;
+    let json: serde_json::Value = serde_json::from_str(&english).expect("JSON");
+    let message = json["credential"]["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("the client secret expires on ") && message.contains("in 30 days"),
+        "{message}"
+    );
+
+    let (code, body) = get_in(&server.base, "/readyz", "de").await;
+    assert_eq!(code, 503);
+    assert_eq!(
+        body,
+        "nicht bereit: Das Erneuern der Reservierungen (Leases) der Postfächer dauert zu lange.\n"
+    );
+    let (_, body) = get_in(&server.base, "/readyz", "en").await;
+    assert_eq!(
+        body,
+        "not ready: renewing the mailbox leases takes too long\n"
+    );
+    readiness.set_ready();
+    let (code, body) = get_in(&server.base, "/readyz", "de").await;
+    assert_eq!((code, body.as_str()), (200, "bereit\n"));
+    server.stop().await;
+
+    let server = start(Some("s3cret-admin"), StatusBoard::new(), Readiness::new()).await;
+    let (code, body) = get_in(&server.base, "/status", "de").await;
+    assert_eq!(code, 401);
+    assert_eq!(body, "Ein gültiges Admin-Token ist erforderlich.\n");
     server.stop().await;
 }
 

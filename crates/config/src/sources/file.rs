@@ -110,7 +110,7 @@ impl Walker<'_> {
             }),
             None => self.errors.push(ConfigError::UnknownKey {
                 origin,
-                suggestion: keys::suggest_key(&name).map(str::to_owned),
+                suggestion: keys::suggest(&name),
                 key: name,
             }),
         }

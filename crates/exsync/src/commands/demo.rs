@@ -10,6 +10,7 @@
 //! `[logging]` of the usual configuration applies, see `commands::run`); it writes no database
 //! but its own file; the service is stopped (between passes) before the demo returns;
 //! any step that does not complete within a minute ends the demo with an error naming it.
+//! Every text comes from the message catalogue (`demo-*`), in the process's language.
 
 mod calendar;
 mod changes;
@@ -26,6 +27,8 @@ use anyhow::Context;
 use chrono::Utc;
 use exsync_business::BusinessDb;
 use exsync_config::{Config, DatabaseUrl};
+use exsync_i18n::{Lang, tr, tr_in};
+use exsync_model::ItemKind;
 use exsync_service::{Readiness, StatusBoard};
 
 use super::Outcome;
@@ -50,15 +53,13 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     let config = demo_config(&database, args.keep_running)?;
     let data = DemoData::for_today(Utc::now().date_naive());
 
-    println!("exsync demo\n");
-    println!(
-        "1. A business database with demo data: {}",
-        database.display()
-    );
+    println!("{}\n", tr!("demo-title"));
+    let path = database.display().to_string();
+    println!("{}", tr!("demo-step-database", path = path));
     write_demo_database(&config, &data).await?;
-    print_demo_data(&data);
+    print_demo_data(exsync_i18n::lang(), &data);
 
-    println!("\n2. The built-in Exchange emulator, in this process, with a mailbox per user");
+    println!("\n{}", tr!("demo-step-emulator"));
     let connected = Connected::open(&config, false).await?;
     let board = StatusBoard::new();
     let readiness = Readiness::new();
@@ -71,18 +72,21 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     }));
     let script = async {
         script::demonstrate(&connected, &board, &data).await?;
+        let dir = dir.display().to_string();
+        println!("\n{}", tr!("demo-database-stays", dir = dir));
         println!(
-            "\nThe demo database stays in {}; see what is in it with\n  \
-             exsync business --database {} export-ics --user anna",
-            dir.display(),
+            "  exsync business --database {} export-ics --user anna",
             config.database.url.expose_secret()
         );
         if args.keep_running {
             match admin_address {
-                Some(address) => println!("The service keeps running: http://{address}/status"),
-                None => println!("The service keeps running."),
+                Some(address) => {
+                    let url = format!("http://{address}/status");
+                    println!("{}", tr!("demo-keeps-running-at", url = url));
+                }
+                None => println!("{}", tr!("demo-keeps-running")),
             }
-            println!("Stop it with Ctrl-C.");
+            println!("{}", tr!("demo-stop-hint"));
             std::future::pending::<()>().await;
         }
         anyhow::Ok(())
@@ -97,7 +101,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     let outcome = tokio::select! {
         served = &mut service => {
             served?;
-            anyhow::bail!("the service stopped before the demo ended")
+            anyhow::bail!(tr!("demo-error-service-stopped"))
         }
         scripted = script => scripted,
         signal = interrupted => signal,
@@ -106,7 +110,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     service.await?;
     admin.stop();
     if args.keep_running {
-        println!("stopped");
+        println!("{}", tr!("demo-stopped"));
     }
     outcome.map(|()| Outcome::Success)
 }
@@ -122,7 +126,7 @@ fn demo_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
         )),
     };
     std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the demo directory {}", dir.display()))?;
+        .with_context(|| tr!("demo-error-dir", dir = dir.display().to_string()))?;
     Ok(dir)
 }
 
@@ -131,9 +135,8 @@ fn demo_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
 fn demo_config(database: &Path, keep_running: bool) -> anyhow::Result<Config> {
     let mut config = Config::default();
     let url = format!("sqlite://{}", database.display());
-    config.database.url = DatabaseUrl::parse(&url).map_err(|problem| {
-        anyhow::anyhow!("the demo database path {problem}: use another --dir")
-    })?;
+    config.database.url = DatabaseUrl::parse(&url)
+        .map_err(|problem| anyhow::anyhow!(tr!("demo-error-path", problem = problem)))?;
     config.service.poll_interval = Duration::from_secs(1);
     config.admin.listen = keep_running.then(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
     Ok(config)
@@ -147,49 +150,44 @@ async fn write_demo_database(config: &Config, data: &DemoData) -> anyhow::Result
             let mut name = file.as_os_str().to_owned();
             name.push(suffix);
             match std::fs::remove_file(&name) {
-                Ok(()) if suffix.is_empty() => {
-                    println!("   (replacing the database of an earlier demo)")
-                }
+                Ok(()) if suffix.is_empty() => println!("   {}", tr!("demo-replacing")),
                 Ok(()) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
                 Err(error) => {
-                    return Err(error).with_context(|| {
-                        format!(
-                            "cannot replace {}: remove it or use another --dir",
-                            file.display()
-                        )
-                    });
+                    let file = file.display().to_string();
+                    return Err(error).with_context(|| tr!("demo-error-replace", file = file));
                 }
             }
         }
     }
     let db = BusinessDb::connect(url)
         .await
-        .context("cannot create the demo business database")?;
+        .with_context(|| tr!("demo-error-create-db"))?;
     let written = data.write_to(&db).await;
     db.close().await;
     written
 }
 
-/// `1 task`, `2 tasks`.
-fn counted(count: usize, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+/// `1 task`, `2 tasks` / `1 Aufgabe`, `2 Aufgaben`.
+pub fn counted(lang: Lang, count: usize, kind: ItemKind) -> String {
+    tr_in!(lang, "demo-count", kind = kind.as_str(), count = count)
 }
 
-fn print_demo_data(data: &DemoData) {
+fn print_demo_data(lang: Lang, data: &DemoData) {
     for user in &data.users {
         println!(
             "   {:<6} {:<12} {:<26} {}, {}",
             user.login,
             user.name,
             user.mailbox,
-            counted(user.appointments.len(), "appointment"),
-            counted(user.tasks.len(), "task")
+            counted(lang, user.appointments.len(), ItemKind::Appointment),
+            counted(lang, user.tasks.len(), ItemKind::Task)
         );
     }
+    let contacts = data.contacts.len();
     println!(
-        "   {} company contacts (every mailbox gets them); Anna's weekly sales meeting is a\n   \
-         series of six with one occurrence moved to Tuesday and one cancelled",
-        data.contacts.len()
+        "   {}",
+        tr_in!(lang, "demo-data-contacts", count = contacts)
     );
+    println!("   {}", tr_in!(lang, "demo-data-series"));
 }

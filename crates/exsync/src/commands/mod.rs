@@ -80,7 +80,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             logging::init(log, &logging, one_shot)?;
             demo::run(&args).await
         }
-        Command::Status { admin } => status::run(&setup(one_shot)?, admin).await,
+        Command::Status { login, admin } => {
+            status::run(&setup(one_shot)?, admin, login.as_deref()).await
+        }
         Command::Approve { login } => approve::run(&setup(one_shot)?, &login).await,
         Command::Reset(args) => reset::run(&setup(one_shot)?, &args).await,
     }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use anyhow::Context;
 use exsync_config::Config;
 use exsync_service::daemon::{LiveSettings, Service, Timing, run_service};
-use exsync_service::{Readiness, StatusBoard, serve_listener};
+use exsync_service::{CredentialSetting, Readiness, StatusBoard, serve_listener};
 use tokio::sync::watch;
 
 use super::Outcome;
@@ -127,7 +127,7 @@ async fn serve_reloading(
     stop: impl std::future::Future<Output = ()>,
     reload: Option<(super::signals::ReloadSignal, Option<PathBuf>)>,
 ) -> anyhow::Result<()> {
-    board.set_secret_expiry(secret_expiry(config));
+    board.set_credential(CredentialSetting::from_config(&config.exchange));
     if !config.service.enabled {
         println!(
             "service.enabled = false: nothing is synced automatically (manual `exsync sync --once` still works)"
@@ -158,7 +158,7 @@ async fn serve_reloading(
             if let Some(fresh) =
                 super::reload::reload_config(config, file.as_deref(), &settings_in, tokens)
             {
-                board.set_secret_expiry(secret_expiry(&fresh));
+                board.set_credential(CredentialSetting::from_config(&fresh.exchange));
                 current_in.send_replace(Arc::new(fresh));
             }
         }
@@ -213,15 +213,4 @@ fn holder_name(config: &Config) -> String {
         config.service.instance_name_or_host(),
         std::process::id()
     )
-}
-
-/// When the Entra credential expires, as the administrator noted it.
-fn secret_expiry(config: &Config) -> Option<chrono::DateTime<chrono::Utc>> {
-    match &config.exchange.target {
-        exsync_config::ExchangeTarget::Online(online) => online
-            .client_secret_expires_on
-            .and_then(|day| day.and_hms_opt(0, 0, 0))
-            .map(|at| at.and_utc()),
-        _ => None,
-    }
 }

@@ -7,6 +7,7 @@
 //! remembered items of a vanished emulator would see them all as deleted in Exchange.
 
 use chrono::Utc;
+use exsync_i18n::tr;
 use exsync_runtime::{OnceOptions, OnceOutcome, sync_once};
 
 use super::Outcome;
@@ -38,8 +39,13 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
     print_outcome(&outcome, args.dry_run);
     let counts = connected.connector.client().counts();
     println!(
-        "Graph requests: {} HTTP ({} inside $batch), {} throttled",
-        counts.http_requests, counts.batched_requests, counts.throttled
+        "{}",
+        tr!(
+            "sync-graph-requests",
+            http = counts.http_requests,
+            batched = counts.batched_requests,
+            throttled = counts.throttled,
+        )
     );
     Ok(if outcome.failed() {
         Outcome::SyncFailed
@@ -50,21 +56,27 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
 
 pub(super) fn print_outcome(outcome: &OnceOutcome, dry_run: bool) {
     if dry_run {
-        println!("Dry run: nothing was written; the counts are what a run would write.");
+        println!("{}", tr!("sync-dry-run"));
     }
     println!(
-        "{:<16} {:<32} {:<12} {:<23} {:<23} rejected",
-        "user", "mailbox", "kind", "Exchange (+new ~upd -del)", "business (+new ~upd -del)"
+        "{:<16} {:<32} {:<12} {:<23} {:<23} {}",
+        tr!("sync-column-user"),
+        tr!("sync-column-mailbox"),
+        tr!("sync-column-kind"),
+        tr!("sync-column-exchange"),
+        tr!("sync-column-business"),
+        tr!("sync-column-rejected"),
     );
     for report in &outcome.reports {
         println!("{report}");
     }
     for (login, reason) in &outcome.skipped_users {
-        println!("{login}: not synced: {reason}");
+        println!(
+            "{}",
+            tr!("sync-user-not-synced", login = login, reason = reason)
+        );
     }
     if outcome.reports.is_empty() && outcome.skipped_users.is_empty() {
-        println!(
-            "No enabled user with a mailbox: add one with `exsync business user add LOGIN --mailbox ADDRESS`."
-        );
+        println!("{}", tr!("sync-no-users"));
     }
 }

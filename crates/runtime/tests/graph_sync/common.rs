@@ -255,6 +255,11 @@ impl World {
 
 /// A Graph connector for the emulator's sample app, with short retry waits.
 pub fn connector_for(emu: &EmulatorHandle) -> GraphConnector {
+    connector_with_folder(emu, "Company addresses")
+}
+
+/// As [`connector_for`], exporting the address book into the contact folder `folder`.
+pub fn connector_with_folder(emu: &EmulatorHandle, folder: &str) -> GraphConnector {
     let provider = TokenProvider::new(
         emu.token_url(),
         emu.client_id(),
@@ -270,7 +275,7 @@ pub fn connector_for(emu: &EmulatorHandle) -> GraphConnector {
         Arc::new(client),
         TimeZoneName::new("Europe/Berlin").expect("zone"),
         None,
-        "Company addresses",
+        folder,
     )
 }
 

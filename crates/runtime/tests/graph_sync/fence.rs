@@ -54,6 +54,7 @@ async fn a_pass_whose_lease_passed_to_another_process_commits_nothing() {
             holder: "stalled",
             clock_offset: world.now - chrono::Utc::now(),
         }),
+        pair_existing: true,
     };
     let who = MailboxUser {
         login: world.login(0),

@@ -6,6 +6,7 @@ mod appointments;
 mod common;
 mod crashes;
 mod fence;
+mod pairing;
 mod patterns;
 mod probes;
 mod recovery;

@@ -169,6 +169,7 @@ async fn run_pass<X: MailboxConnector>(
             holder: context.holder,
             clock_offset: chrono::TimeDelta::zero(),
         }),
+        pair_existing: settings.sync.pair_existing,
     };
     let who = MailboxUser { login, mailbox };
     let connector = context.connector.for_full_pass(*full);

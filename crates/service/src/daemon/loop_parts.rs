@@ -15,6 +15,8 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use tokio::time::Instant;
 
+use crate::NotReady;
+
 use super::{
     DATABASE_CALL_LIMIT, Job, JobResult, KindSet, LeaseKeeper, Noticed, STOP_GRACE, Schedule,
     Service, mailbox_key,
@@ -129,14 +131,12 @@ pub(super) async fn heartbeat<X, J: Future<Output = Vec<JobResult>>>(
             tracing::error!(%error, "renewing the mailbox leases failed");
             service
                 .readiness
-                .set_not_ready(format!("cannot renew the mailbox leases: {error}"));
+                .set_not_ready(NotReady::LeasesFailed(error.to_string()));
         }
         Err(_) => {
             state.leases_ok = false;
             tracing::error!("renewing the mailbox leases took longer than {HEARTBEAT_LIMIT:?}");
-            service
-                .readiness
-                .set_not_ready("renewing the mailbox leases takes too long".to_owned());
+            service.readiness.set_not_ready(NotReady::LeasesSlow);
         }
     }
     let keys: Vec<String> = state.schedule.keys().map(str::to_owned).collect();

@@ -38,7 +38,7 @@ pub use journal::{Noticed, notices_of};
 pub use leases::{LeaseChanges, LeaseKeeper, mailbox_resource};
 pub use schedule::{Due, Job, JobEnd, KindSet, Schedule, Timing, Waiting, mailbox_key};
 
-use crate::{Readiness, StatusBoard};
+use crate::{NotReady, Readiness, StatusBoard};
 use loop_parts::{LoopState, finish_all, give_back, heartbeat, note, stop_service, while_polling};
 
 /// Probe batches running at once besides the passes (each is one `$batch` asking up to 20
@@ -141,9 +141,9 @@ pub async fn run_service<X: MailboxConnector>(
                 Err(error) => {
                     state.roster_ok = false;
                     tracing::error!(%error, "reading the users of the business database failed");
-                    service.readiness.set_not_ready(format!(
-                        "cannot read the users of the business database: {error}"
-                    ));
+                    service
+                        .readiness
+                        .set_not_ready(NotReady::RosterUnreadable(error.to_string()));
                 }
             }
         }

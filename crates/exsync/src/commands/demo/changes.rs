@@ -14,6 +14,7 @@ use exsync_business::{BusinessDb, Origin};
 use exsync_graph::client::{GraphClient, GraphRequest};
 use exsync_graph::delta::{escape_path, user_path};
 use exsync_graph::wire::event::event_patch;
+use exsync_i18n::{Lang, tr};
 use exsync_model::{Appointment, BusinessId, ItemKind, TimeZoneName};
 use exsync_store::StateStore;
 
@@ -23,10 +24,12 @@ const POLL: Duration = Duration::from_millis(50);
 pub const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where to look when something does not arrive.
-pub const SEE_WHY: &str = "the warnings above say why, if any; run `exsync --log info demo` \
-                           to see every pass of the service";
+pub fn see_why() -> String {
+    tr!("demo-see-why")
+}
 
-/// Polls `arrived` every 50 ms until it is true; the time from `since` to then.
+/// Polls `arrived` every 50 ms until it is true; the time from `since` to then. `what` names
+/// the change in the error when it does not arrive.
 pub async fn wait_for_arrival(
     what: &str,
     since: Instant,
@@ -37,10 +40,12 @@ pub async fn wait_for_arrival(
             return Ok(since.elapsed());
         }
         if since.elapsed() > ARRIVAL_TIMEOUT {
-            anyhow::bail!(
-                "{what} did not arrive within {} s: {SEE_WHY}",
-                ARRIVAL_TIMEOUT.as_secs()
-            );
+            anyhow::bail!(tr!(
+                "demo-error-not-arrived",
+                what = what,
+                seconds = ARRIVAL_TIMEOUT.as_secs(),
+                why = see_why()
+            ));
         }
         tokio::time::sleep(POLL).await;
     }
@@ -56,7 +61,7 @@ pub async fn event_id(
         .link_by_business_id(mailbox, ItemKind::Appointment, business_id)
         .await?
         .and_then(|link| link.exchange_id)
-        .with_context(|| format!("appointment {business_id} has no event in {mailbox}"))
+        .with_context(|| tr!("demo-error-no-event", id = business_id, mailbox = mailbox))
 }
 
 /// Renames appointment `id` in the business database as the business application would;
@@ -70,11 +75,11 @@ pub async fn rename_in_business(
     let mut owned = db
         .get_appointment(&id)
         .await?
-        .with_context(|| format!("the demo appointment {id} is missing"))?;
+        .with_context(|| tr!("demo-error-missing", id = id.as_str()))?;
     owned.item.subject = subject.to_owned();
     db.upsert_appointment(&owned.owner, &id, &owned.item, Origin::Business)
         .await
-        .with_context(|| format!("cannot change appointment {id}"))?;
+        .with_context(|| tr!("demo-error-change", id = id.as_str()))?;
     Ok(Instant::now())
 }
 
@@ -103,7 +108,7 @@ pub async fn rename_in_exchange(
     client
         .send(mailbox, &request.json(body))
         .await
-        .with_context(|| format!("cannot rename the event in {mailbox}"))?;
+        .with_context(|| tr!("demo-error-rename", mailbox = mailbox))?;
     Ok(Instant::now())
 }
 
@@ -117,7 +122,7 @@ pub async fn exchange_subject(
     let answer = client
         .send(mailbox, &GraphRequest::get(url, "read an event"))
         .await
-        .with_context(|| format!("cannot read the event in {mailbox}"))?;
+        .with_context(|| tr!("demo-error-read", mailbox = mailbox))?;
     Ok(answer.body["subject"].as_str().map(str::to_owned))
 }
 
@@ -125,9 +130,13 @@ fn event_url(mailbox: &str, event_id: &str) -> String {
     format!("{}/events/{}", user_path(mailbox), escape_path(event_id))
 }
 
-/// A delay as the demo prints it: `1.2 s`.
-pub fn seconds(delay: Duration) -> String {
-    format!("{:.1} s", delay.as_secs_f64())
+/// A delay as the demo prints it: `1.2 s`, in German `1,2 s`.
+pub fn seconds(lang: Lang, delay: Duration) -> String {
+    let text = format!("{:.1} s", delay.as_secs_f64());
+    match lang {
+        Lang::English => text,
+        Lang::German => text.replace('.', ","),
+    }
 }
 
 #[cfg(test)]
@@ -136,8 +145,9 @@ mod tests {
 
     #[test]
     fn delays_are_shown_in_tenths_of_seconds() {
-        assert_eq!(seconds(Duration::from_millis(1234)), "1.2 s");
-        assert_eq!(seconds(Duration::from_millis(960)), "1.0 s");
+        assert_eq!(seconds(Lang::English, Duration::from_millis(1234)), "1.2 s");
+        assert_eq!(seconds(Lang::English, Duration::from_millis(960)), "1.0 s");
+        assert_eq!(seconds(Lang::German, Duration::from_millis(1234)), "1,2 s");
     }
 
     #[tokio::test]

@@ -10,6 +10,7 @@
 use anyhow::Context;
 use chrono::NaiveDate;
 use exsync_business::{BusinessDb, ImportReport, NewUser, import_ics, import_vcf};
+use exsync_i18n::tr;
 
 use super::calendar::{self, Calendar};
 
@@ -145,7 +146,7 @@ impl DemoData {
     pub async fn write_to(&self, db: &BusinessDb) -> anyhow::Result<()> {
         db.init_schema()
             .await
-            .context("cannot create the integration schema in the demo database")?;
+            .with_context(|| tr!("demo-error-schema"))?;
         for user in &self.users {
             db.add_user(&NewUser {
                 login: user.login.to_owned(),
@@ -154,32 +155,35 @@ impl DemoData {
                 enabled: true,
             })
             .await
-            .with_context(|| format!("cannot add demo user {}", user.login))?;
+            .with_context(|| tr!("demo-error-add-user", login = user.login))?;
             let report = import_ics(db, user.login, &user.ics).await?;
-            all_imported(
-                &report,
-                user.appointments.len() + user.tasks.len(),
-                user.login,
-            )?;
+            let whose = tr!("demo-of-user", login = user.login);
+            all_imported(&report, user.appointments.len() + user.tasks.len(), &whose)?;
         }
         let report = import_vcf(db, &self.vcf).await?;
-        all_imported(&report, self.contacts.len(), "the company contacts")
+        all_imported(&report, self.contacts.len(), &tr!("demo-of-contacts"))
     }
 }
 
-/// Fails unless `report` imported exactly `expected` items and rejected none.
+/// Fails unless `report` imported exactly `expected` items and rejected none; `whose` names
+/// the data ("of anna").
 fn all_imported(report: &ImportReport, expected: usize, whose: &str) -> anyhow::Result<()> {
     if let Some(rejected) = report.rejected.first() {
-        anyhow::bail!(
-            "the demo data of {whose} was rejected ({}: {}); this is a bug in exsync demo",
-            rejected.uid,
-            rejected.reason
-        );
+        anyhow::bail!(tr!(
+            "demo-error-rejected",
+            whose = whose,
+            uid = &rejected.uid,
+            reason = &rejected.reason
+        ));
     }
     anyhow::ensure!(
         report.imported == expected,
-        "{} of {expected} demo items of {whose} were imported; this is a bug in exsync demo",
-        report.imported
+        tr!(
+            "demo-error-imported",
+            imported = report.imported,
+            expected = expected,
+            whose = whose
+        )
     );
     Ok(())
 }

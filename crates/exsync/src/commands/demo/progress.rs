@@ -6,6 +6,7 @@
 
 use std::io::{IsTerminal, Write};
 
+use exsync_i18n::{Lang, tr_in};
 use exsync_model::ItemKind;
 
 /// Width of a bar between its brackets.
@@ -49,18 +50,21 @@ impl UserProgress {
         done >= all
     }
 
-    /// The user's line: login, bar, counts, and the counts per kind.
-    pub fn line(&self) -> String {
+    /// The user's line in `lang`: login, bar, counts, and the counts per kind.
+    pub fn line(&self, lang: Lang) -> String {
         let (done, all) = self.total();
         let part = |(done, all): (usize, usize)| format!("{done}/{all}");
         format!(
-            "  {:<8} {} {:>3}/{:<3} appointments {:<5} tasks {:<5} contacts {}",
+            "  {:<8} {} {:>3}/{:<3} {} {:<5} {} {:<5} {} {}",
             self.login,
             bar(done, all),
             done,
             all,
+            tr_in!(lang, "demo-progress-appointments"),
             part(self.appointments),
+            tr_in!(lang, "demo-progress-tasks"),
             part(self.tasks),
+            tr_in!(lang, "demo-progress-contacts"),
             part(self.contacts)
         )
     }
@@ -90,9 +94,10 @@ impl ProgressPrinter {
         }
     }
 
-    /// Shows `users`: the lines that changed since the last call (every line the first time).
-    pub fn show(&mut self, users: &[UserProgress]) {
-        let lines: Vec<String> = users.iter().map(UserProgress::line).collect();
+    /// Shows `users` in `lang`: the lines that changed since the last call (every line the
+    /// first time).
+    pub fn show(&mut self, lang: Lang, users: &[UserProgress]) {
+        let lines: Vec<String> = users.iter().map(|user| user.line(lang)).collect();
         let mut out = std::io::stdout().lock();
         if self.in_place {
             if lines != self.shown {
@@ -143,11 +148,15 @@ mod tests {
         assert_eq!(progress.total(), (4, 9));
         assert_eq!(progress.of(ItemKind::Task), (1, 2));
         assert!(!progress.is_done());
-        let line = progress.line();
+        let line = progress.line(Lang::English);
         assert!(line.starts_with("  anna "), "{line}");
         assert!(line.contains("  4/9 "), "{line}");
         assert!(line.contains("appointments 3/3"), "{line}");
         assert!(line.contains("tasks 1/2"), "{line}");
         assert!(line.ends_with("contacts 0/4"), "{line}");
+        let line = progress.line(Lang::German);
+        assert!(line.contains("Termine 3/3"), "{line}");
+        assert!(line.contains("Aufgaben 1/2"), "{line}");
+        assert!(line.ends_with("Kontakte 0/4"), "{line}");
     }
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Utc;
+use exsync_i18n::{Lang, tr_in};
 use exsync_model::ItemKind;
 use exsync_service::StatusBoard;
 
@@ -24,61 +25,82 @@ pub async fn demonstrate(
     board: &StatusBoard,
     data: &DemoData,
 ) -> anyhow::Result<()> {
-    println!("\n3. The service is running (it looks for changes every second); the initial sync:");
+    let lang = exsync_i18n::lang();
+    println!("\n{}", tr_in!(lang, "demo-step-service"));
     let started = Instant::now();
-    let synced = initial_sync(connected, board, data).await?;
+    let synced = initial_sync(lang, connected, board, data).await?;
     let items: usize = synced.iter().map(|p| p.total().0).sum();
-    println!(
-        "   initial sync complete: {items} of {items} items in {} mailboxes after {}",
-        synced.len(),
-        seconds(started.elapsed())
+    let complete = tr_in!(
+        lang,
+        "demo-initial-complete",
+        items = items,
+        mailboxes = synced.len(),
+        duration = seconds(lang, started.elapsed())
     );
+    println!("   {complete}");
+    let written = summary::written(lang, &board.snapshot(Utc::now()), "exchange");
     println!(
-        "   written to Exchange: {}",
-        summary::written(&board.snapshot(Utc::now()), "exchange")
+        "   {}",
+        tr_in!(lang, "demo-written-exchange", written = written)
     );
 
     let ben = user_of(data, BUSINESS_CHANGED)?;
     let subject = "Budget review (moved to room 4.12)";
-    println!(
-        "\n4. The business application renames {}'s \"Budget review\" to \"{subject}\"",
-        ben.name
+    let step = tr_in!(
+        lang,
+        "demo-step-business-change",
+        name = ben.name,
+        old = "Budget review",
+        new = subject
     );
+    println!("\n{step}");
     let event = changes::event_id(&connected.state, ben.mailbox, BUSINESS_CHANGED).await?;
     let client = connected.connector.client();
     let committed =
         changes::rename_in_business(&connected.business, BUSINESS_CHANGED, subject).await?;
-    let delay = changes::wait_for_arrival("the business change", committed, async || {
+    let what = tr_in!(lang, "demo-what-business-change");
+    let delay = changes::wait_for_arrival(&what, committed, async || {
         let now = changes::exchange_subject(client, ben.mailbox, &event).await?;
         Ok(now.as_deref() == Some(subject))
     })
     .await?;
-    println!("   arrived in Exchange after {}", seconds(delay));
+    let duration = seconds(lang, delay);
+    println!(
+        "   {}",
+        tr_in!(lang, "demo-arrived-exchange", duration = duration)
+    );
 
     let anna = user_of(data, EXCHANGE_CHANGED)?;
     let subject = "Customer visit Müller GmbH (bring the samples)";
-    println!(
-        "\n5. {} renames \"Customer visit Müller GmbH\" in Outlook to \"{subject}\"",
-        anna.name
+    let step = tr_in!(
+        lang,
+        "demo-step-outlook-change",
+        name = anna.name,
+        old = "Customer visit Müller GmbH",
+        new = subject
     );
+    println!("\n{step}");
     let event = changes::event_id(&connected.state, anna.mailbox, EXCHANGE_CHANGED).await?;
     let mut renamed = changes::business_appointment(&connected.business, EXCHANGE_CHANGED)
         .await?
-        .context("the demo appointment to rename is missing")?;
+        .with_context(|| tr_in!(lang, "demo-error-missing", id = EXCHANGE_CHANGED))?;
     renamed.subject = subject.to_owned();
     let committed = changes::rename_in_exchange(client, anna.mailbox, &event, &renamed).await?;
-    let delay = changes::wait_for_arrival("the Outlook change", committed, async || {
+    let what = tr_in!(lang, "demo-what-outlook-change");
+    let delay = changes::wait_for_arrival(&what, committed, async || {
         let now = changes::business_appointment(&connected.business, EXCHANGE_CHANGED).await?;
         Ok(now.is_some_and(|a| a.subject == subject))
     })
     .await?;
+    let duration = seconds(lang, delay);
     println!(
-        "   arrived in the business database after {}",
-        seconds(delay)
+        "   {}",
+        tr_in!(lang, "demo-arrived-business", duration = duration)
     );
     // The summary shows what the service recorded: wait until the pass that wrote the change
     // into the business database has reported it (the only write the demo expects there).
-    changes::wait_for_arrival("the service's report of it", Instant::now(), async || {
+    let what = tr_in!(lang, "demo-what-report");
+    changes::wait_for_arrival(&what, Instant::now(), async || {
         let snapshot = board.snapshot(Utc::now());
         let updated =
             summary::written_count(&snapshot, "business", ItemKind::Appointment, "updated");
@@ -86,7 +108,7 @@ pub async fn demonstrate(
     })
     .await?;
 
-    print_summary(connected, board, data).await
+    print_summary(lang, connected, board, data).await
 }
 
 /// The demo user owning appointment `id`.
@@ -94,12 +116,13 @@ fn user_of<'a>(data: &'a DemoData, id: &str) -> anyhow::Result<&'a DemoUser> {
     data.users
         .iter()
         .find(|u| u.appointments.contains(&id))
-        .with_context(|| format!("no demo user owns {id}"))
+        .with_context(|| tr_in!(exsync_i18n::lang(), "demo-error-no-owner", id = id))
 }
 
 /// Shows the progress of every mailbox until all demo items are synced: linked to their
 /// Exchange items in the sync state, and counted as created on the status board.
 async fn initial_sync(
+    lang: Lang,
     connected: &Connected,
     board: &StatusBoard,
     data: &DemoData,
@@ -108,16 +131,17 @@ async fn initial_sync(
     let started = Instant::now();
     loop {
         let now = progress_of(connected, data).await?;
-        printer.show(&now);
+        printer.show(lang, &now);
         if now.iter().all(UserProgress::is_done) && all_reported(board, &now) {
             return Ok(now);
         }
         if started.elapsed() > ARRIVAL_TIMEOUT {
-            anyhow::bail!(
-                "the initial sync did not complete within {} s: {}",
-                ARRIVAL_TIMEOUT.as_secs(),
-                changes::SEE_WHY
-            );
+            anyhow::bail!(tr_in!(
+                lang,
+                "demo-error-initial",
+                seconds = ARRIVAL_TIMEOUT.as_secs(),
+                why = changes::see_why()
+            ));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -157,6 +181,7 @@ async fn progress_of(connected: &Connected, data: &DemoData) -> anyhow::Result<V
 }
 
 async fn print_summary(
+    lang: Lang,
     connected: &Connected,
     board: &StatusBoard,
     data: &DemoData,
@@ -177,23 +202,27 @@ async fn print_summary(
                 .and_then(|m| m.last_error.clone()),
         })
         .collect();
-    println!("\nSummary");
-    print!("{}", summary::table(&rows));
+    println!("\n{}", tr_in!(lang, "demo-summary"));
+    print!("{}", summary::table(lang, &rows));
+    let written = summary::written(lang, &snapshot, "exchange");
     println!(
-        "  written to Exchange: {}",
-        summary::written(&snapshot, "exchange")
+        "  {}",
+        tr_in!(lang, "demo-written-exchange", written = written)
     );
+    let written = summary::written(lang, &snapshot, "business");
     println!(
-        "  written to the business database: {}",
-        summary::written(&snapshot, "business")
+        "  {}",
+        tr_in!(lang, "demo-written-business", written = written)
     );
     let series = changes::business_appointment(&connected.business, SERIES).await?;
     if let Some(series) = series.and_then(|a| a.series) {
-        println!(
-            "  the weekly series kept {} moved and {} cancelled occurrence(s)",
-            series.modified.len(),
-            series.cancelled.len()
+        let kept = tr_in!(
+            lang,
+            "demo-series-kept",
+            moved = series.modified.len(),
+            cancelled = series.cancelled.len()
         );
+        println!("  {kept}");
     }
     Ok(())
 }

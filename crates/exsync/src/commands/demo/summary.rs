@@ -1,9 +1,11 @@
 //! The demo's closing summary: a table per user (appointments, tasks and contacts synced,
 //! errors) and what the service wrote on each side, as its status board counted it.
 //!
-//! Invariant: pure formatting; the numbers come from the caller (link counts of the state
-//! store, the status board), so the table shows what happened, not what was planned.
+//! Invariant: pure formatting in the language passed in; the numbers come from the caller
+//! (link counts of the state store, the status board), so the table shows what happened, not
+//! what was planned.
 
+use exsync_i18n::{Lang, tr_in};
 use exsync_model::ItemKind;
 use exsync_service::StatusSnapshot;
 
@@ -28,24 +30,41 @@ impl SummaryRow {
     }
 }
 
-/// The table, a line per user, and each recorded error below it.
-pub fn table(rows: &[SummaryRow]) -> String {
+/// The columns: message id of the header and the least width.
+const COLUMNS: [(&str, usize); 6] = [
+    ("demo-col-user", 8),
+    ("demo-col-mailbox", 28),
+    ("demo-col-appointments", 12),
+    ("demo-col-tasks", 6),
+    ("demo-col-contacts", 9),
+    ("demo-col-errors", 7),
+];
+
+/// The table in `lang`, a line per user, and each recorded error below it.
+pub fn table(lang: Lang, rows: &[SummaryRow]) -> String {
     let part = |(done, all): (usize, usize)| format!("{done}/{all}");
-    let mut out = format!(
-        "  {:<8} {:<28} {:>12} {:>6} {:>9} {:>7}\n",
-        "USER", "MAILBOX", "APPOINTMENTS", "TASKS", "CONTACTS", "ERRORS"
-    );
+    let headers = COLUMNS.map(|(id, _)| tr_in!(lang, id));
+    let mut widths = COLUMNS.map(|(_, width)| width);
+    for (width, header) in widths.iter_mut().zip(&headers) {
+        *width = (*width).max(header.chars().count());
+    }
+    // Names and addresses left-aligned, numbers right-aligned.
+    let line = |cells: [String; 6]| {
+        let [w0, w1, w2, w3, w4, w5] = widths;
+        let [c0, c1, c2, c3, c4, c5] = cells;
+        format!("  {c0:<w0$} {c1:<w1$} {c2:>w2$} {c3:>w3$} {c4:>w4$} {c5:>w5$}\n")
+    };
+    let mut out = line(headers);
     for row in rows {
         let p = &row.progress;
-        out.push_str(&format!(
-            "  {:<8} {:<28} {:>12} {:>6} {:>9} {:>7}\n",
-            p.login,
-            row.mailbox,
+        out.push_str(&line([
+            p.login.clone(),
+            row.mailbox.clone(),
             part(p.appointments),
             part(p.tasks),
             part(p.contacts),
-            row.errors()
-        ));
+            row.errors().to_string(),
+        ]));
     }
     for row in rows {
         if let Some(error) = &row.error {
@@ -72,26 +91,27 @@ pub fn written_count(
 }
 
 /// `created 7 appointments, 5 tasks, 12 contacts; updated 1 appointment`: what the service
-/// wrote on `side` (`exchange` or `business`), or `nothing`.
-pub fn written(snapshot: &StatusSnapshot, side: &str) -> String {
+/// wrote on `side` (`exchange` or `business`), or `nothing`, in `lang`.
+pub fn written(lang: Lang, snapshot: &StatusSnapshot, side: &str) -> String {
     let mut operations = Vec::new();
-    for operation in ["created", "updated", "deleted"] {
+    for (operation, id) in [
+        ("created", "demo-written-created"),
+        ("updated", "demo-written-updated"),
+        ("deleted", "demo-written-deleted"),
+    ] {
         let kinds: Vec<String> = [ItemKind::Appointment, ItemKind::Task, ItemKind::Contact]
             .into_iter()
             .filter_map(|kind| {
                 let count = written_count(snapshot, side, kind, operation);
-                (count > 0).then(|| {
-                    let plural = if count == 1 { "" } else { "s" };
-                    format!("{count} {}{plural}", kind.as_str())
-                })
+                (count > 0).then(|| super::counted(lang, count as usize, kind))
             })
             .collect();
         if !kinds.is_empty() {
-            operations.push(format!("{operation} {}", kinds.join(", ")));
+            operations.push(tr_in!(lang, id, items = kinds.join(", ")));
         }
     }
     if operations.is_empty() {
-        "nothing".to_owned()
+        tr_in!(lang, "demo-written-nothing")
     } else {
         operations.join("; ")
     }
@@ -127,11 +147,25 @@ mod tests {
             ("business", ItemKind::Appointment, "updated", 1),
         ]);
         assert_eq!(
-            written(&snapshot, "exchange"),
+            written(Lang::English, &snapshot, "exchange"),
             "created 7 appointments, 12 contacts; updated 1 appointment"
         );
-        assert_eq!(written(&snapshot, "business"), "updated 1 appointment");
-        assert_eq!(written(&self::snapshot(&[]), "business"), "nothing");
+        assert_eq!(
+            written(Lang::English, &snapshot, "business"),
+            "updated 1 appointment"
+        );
+        assert_eq!(
+            written(Lang::English, &self::snapshot(&[]), "business"),
+            "nothing"
+        );
+        assert_eq!(
+            written(Lang::German, &snapshot, "exchange"),
+            "7 Termine, 12 Kontakte angelegt; 1 Termin geändert"
+        );
+        assert_eq!(
+            written(Lang::German, &self::snapshot(&[]), "business"),
+            "nichts"
+        );
     }
 
     #[test]
@@ -146,10 +180,11 @@ mod tests {
             mailbox: format!("{login}@demo.example"),
             error: error.map(str::to_owned),
         };
-        let text = table(&[
+        let rows = [
             row("anna", (2, 2), None),
             row("ben", (1, 2), Some("task x: too long")),
-        ]);
+        ];
+        let text = table(Lang::English, &rows);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 4, "{text}");
         assert!(lines[0].contains("APPOINTMENTS") && lines[0].ends_with("ERRORS"));
@@ -162,5 +197,19 @@ mod tests {
             "{text}"
         );
         assert_eq!(lines[3], "  ben: task x: too long");
+
+        let german = table(Lang::German, &rows);
+        let lines: Vec<&str> = german.lines().collect();
+        assert_eq!(
+            lines[0],
+            "  BENUTZER POSTFACH                          TERMINE AUFGABEN  KONTAKTE  FEHLER"
+        );
+        // Every row is as wide as the header: the columns line up.
+        assert_eq!(
+            lines[1].chars().count(),
+            lines[0].chars().count(),
+            "{german}"
+        );
+        assert!(lines[2].ends_with(" 2"), "{german}");
     }
 }

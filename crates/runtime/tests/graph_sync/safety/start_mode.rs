@@ -111,3 +111,43 @@ async fn changes_only_transfers_what_is_new_or_changed_after_the_first_pass() {
     assert_eq!(business_titled(&world, "New outlook").await, 1);
     assert_eq!(business_titled(&world, "Old outlook").await, 0);
 }
+
+/// A vendor whose SQL leaves `updated_at` behind: the change journal (kept by triggers) still
+/// tells that an old record changed after the start mark, so "changes only" transfers it.
+#[tokio::test]
+async fn changes_only_sees_a_change_the_vendor_did_not_stamp_in_updated_at() {
+    let world = world_with(&["Old business"]).await;
+    let written = Utc::now().trunc_subsecs(0);
+    let start = Instant::now();
+    while Utc::now().trunc_subsecs(0) <= written {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the clock stands"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let first = sync_changes_only(&world).await;
+    assert!(quiet(&first), "{}", describe(&first));
+    // A later second than the mark, so the journal entry is newer than it.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let url = format!("sqlite://{}", world.dir().join("business.db").display());
+    let pool = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("vendor connects");
+    sqlx::query(
+        "UPDATE exsync_appointments SET subject = 'Old business, renamed', \
+         updated_at = '2020-01-01 00:00:00' WHERE id = 'S-0'",
+    )
+    .execute(&pool)
+    .await
+    .expect("vendor update");
+    pool.close().await;
+    let second = sync_changes_only(&world).await;
+    assert_eq!(
+        total(&second, |r| r.exchange.created),
+        1,
+        "{}",
+        describe(&second)
+    );
+    assert_eq!(events_titled(&world, "Old business, renamed").await, 1);
+}

@@ -2,28 +2,29 @@
 
 use std::path::Path;
 
-use super::Outcome;
-use crate::cli::ConfigCommand;
+use exsync_config::Config;
 
-/// Runs `exsync config <command>`.
-pub fn run(file: Option<&Path>, command: ConfigCommand) -> anyhow::Result<Outcome> {
-    match command {
-        ConfigCommand::Show => {
-            let config = super::load_config(file)?;
-            print!("{}", config.render_effective());
-            let today = chrono::Local::now().date_naive();
-            for warning in config.warnings(today) {
-                eprintln!("warning: {warning}");
-            }
-            Ok(Outcome::Success)
-        }
+/// Prints the effective configuration (file, if any, plus environment plus defaults) and its
+/// warnings.
+pub(super) fn run(file: Option<&Path>) -> anyhow::Result<()> {
+    let config = crate::commands::load_config(file)?;
+    print_effective(&config);
+    Ok(())
+}
+
+/// The configuration as TOML on standard output, secrets masked; warnings on standard error.
+pub(super) fn print_effective(config: &Config) {
+    print!("{}", config.render_effective());
+    let today = chrono::Local::now().date_naive();
+    for warning in config.warnings(today) {
+        eprintln!("warning: {warning}");
     }
 }
 
 /// The effective configuration without the process environment (used by tests).
 #[cfg(test)]
 fn show(toml: &str) -> Result<String, String> {
-    exsync_config::Config::from_toml_str(toml, Vec::<(String, String)>::new())
+    Config::from_toml_str(toml, Vec::<(String, String)>::new())
         .map(|c| c.render_effective())
         .map_err(|e| e.to_string())
 }
