@@ -87,21 +87,81 @@ pub(crate) fn ews_url(value: &str) -> Result<String, String> {
     }
 }
 
-/// The OAuth2 scope for a Graph base URL: `https://graph.microsoft.com/.default`.
+/// The Microsoft Graph base URL: an `http(s)://` URL that is not an EWS endpoint; a bare
+/// origin (`https://graph.microsoft.com`) gets the version path `/v1.0`.
+pub(crate) fn graph_url(value: &str) -> Result<String, String> {
+    let url = http_url(value)?;
+    let (_, rest) = url.split_once("://").unwrap_or(("", &url));
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.to_ascii_lowercase();
+    let path = path.to_ascii_lowercase();
+    let ews = path.contains(".asmx")
+        || path.split('/').any(|segment| segment == "ews")
+        || host.starts_with("outlook.");
+    if ews {
+        return Err(
+            "is an EWS endpoint (bnWin's AzureEwsEndpoint), but exsync reaches Exchange Online \
+             through Microsoft Graph: leave graph_url out or write graph_url = \
+             \"https://graph.microsoft.com/v1.0\" (with exchange.kind = \"online\"); for an \
+             Exchange Server on premises write exchange.kind = \"server\" and give the EWS URL \
+             as exchange.server.ews_url"
+                .to_owned(),
+        );
+    }
+    if path.is_empty() {
+        return Ok(format!("{url}/v1.0"));
+    }
+    Ok(url)
+}
+
+/// Microsoft's Graph hosts (the global service and the national clouds), whose `.default`
+/// scope is their own origin.
+const GRAPH_HOST_SUFFIXES: [&str; 4] = [
+    ".microsoft.com",
+    ".microsoft.us",
+    ".chinacloudapi.cn",
+    ".microsoft.de",
+];
+
+/// The OAuth2 scope for a Graph base URL: its origin + `/.default` for Microsoft's Graph hosts
+/// (`https://graph.microsoft.us/.default` in the US government cloud), else (an emulator or a
+/// proxy in front of Graph) `https://graph.microsoft.com/.default`.
 pub(crate) fn default_scope(graph_url: &str) -> String {
     let (scheme, rest) = graph_url.split_once("://").unwrap_or(("https", graph_url));
     let host = rest.split('/').next().unwrap_or(rest);
-    format!("{scheme}://{host}/.default")
+    let name = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    if GRAPH_HOST_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        format!("{scheme}://{host}/.default")
+    } else {
+        "https://graph.microsoft.com/.default".to_owned()
+    }
 }
 
-/// A scope such as `https://graph.microsoft.com/.default`: no spaces.
+/// A scope such as `https://graph.microsoft.com/.default`: no spaces, and not the Exchange
+/// Online (EWS) scope, which Graph refuses.
 pub(crate) fn scope(value: &str) -> Result<String, String> {
     let value = value.trim();
-    if !value.is_empty() && !value.contains(char::is_whitespace) {
-        Ok(value.to_owned())
-    } else {
-        Err("must be a single scope such as https://graph.microsoft.com/.default".to_owned())
+    if value.is_empty() || value.contains(char::is_whitespace) {
+        return Err(
+            "must be a single scope such as https://graph.microsoft.com/.default".to_owned(),
+        );
     }
+    let resource = value
+        .split_once("://")
+        .map_or(value, |(_, rest)| rest)
+        .to_ascii_lowercase();
+    let ews = resource.starts_with("outlook.office365.com")
+        || resource.starts_with("outlook.office.com")
+        || resource.starts_with("00000002-0000-0ff1-ce00-000000000000");
+    if ews {
+        return Err(
+            "is the Exchange Online (EWS) scope (bnWin's AzureEwsScopestring); Microsoft Graph \
+             needs its own: leave exchange.online.scope out (the default \
+             https://graph.microsoft.com/.default is right)"
+                .to_owned(),
+        );
+    }
+    Ok(value.to_owned())
 }
 
 /// An instance name for leases: 1 to 64 letters, digits, `.`, `_` or `-`.
@@ -206,7 +266,52 @@ mod tests {
         );
         assert_eq!(
             default_scope("http://127.0.0.1:9000/v1.0"),
-            "http://127.0.0.1:9000/.default"
+            "https://graph.microsoft.com/.default",
+            "an emulator or proxy stands in for Graph"
+        );
+        assert_eq!(
+            default_scope("https://graph.microsoft.us/v1.0"),
+            "https://graph.microsoft.us/.default"
+        );
+        assert_eq!(
+            default_scope("https://microsoftgraph.chinacloudapi.cn/v1.0"),
+            "https://microsoftgraph.chinacloudapi.cn/.default"
+        );
+    }
+
+    #[test]
+    fn ews_endpoints_and_scopes_are_refused_where_graph_belongs() {
+        for ews in [
+            "https://outlook.office365.com/EWS/Exchange.asmx",
+            "https://mail.example.com/ews/exchange.asmx",
+            "https://outlook.office365.com",
+        ] {
+            let error = graph_url(ews).expect_err(ews);
+            assert!(error.contains("is an EWS endpoint"), "{error}");
+            assert!(
+                error.contains("graph_url = \"https://graph.microsoft.com/v1.0\""),
+                "{error}"
+            );
+            assert!(!error.contains(ews), "the value is not repeated: {error}");
+        }
+        assert_eq!(
+            graph_url("https://graph.microsoft.com/v1.0/").as_deref(),
+            Ok("https://graph.microsoft.com/v1.0")
+        );
+        assert_eq!(
+            graph_url("https://graph.microsoft.com").as_deref(),
+            Ok("https://graph.microsoft.com/v1.0"),
+            "a bare origin gets the version"
+        );
+        assert_eq!(
+            graph_url("http://127.0.0.1:9000/v1.0").as_deref(),
+            Ok("http://127.0.0.1:9000/v1.0")
+        );
+        let error = scope("https://outlook.office365.com/.default").expect_err("EWS scope");
+        assert!(error.contains("Exchange Online (EWS) scope"), "{error}");
+        assert_eq!(
+            scope(" https://graph.microsoft.com/.default ").as_deref(),
+            Ok("https://graph.microsoft.com/.default")
         );
     }
 

@@ -90,7 +90,7 @@ fn build_online(r: &mut Resolver<'_>, warnings: &mut Vec<String>) -> Option<Onli
         .text("exchange.online.authority", checks::http_url)
         .unwrap_or_else(|| DEFAULT_AUTHORITY.to_owned());
     let graph_url = r
-        .text("exchange.online.graph_url", checks::http_url)
+        .text("exchange.online.graph_url", checks::graph_url)
         .unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned());
     let scope = r
         .text("exchange.online.scope", checks::scope)

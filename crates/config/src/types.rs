@@ -42,8 +42,9 @@ choice! {
     pub enum BodyRule {
         /// Synchronised like every other field, both ways (within the data type's direction).
         Both = "both",
-        /// Written from the business application to Exchange, never read back
-        /// (büro+ behaviour: info texts edited in Outlook do not reach büro+).
+        /// Written from the business application to Exchange when it changes there, never
+        /// read back: a text edited in Outlook stays in Outlook until the business text changes
+        /// again (büro+ behaviour: info texts edited in Outlook do not reach büro+).
         ExportOnly = "export_only",
         /// Never written to Exchange and never read back: Outlook's own text is kept
         /// (büro+ `Feld "Informationen" nicht hinterlegen`).

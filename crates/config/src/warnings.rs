@@ -67,6 +67,18 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The warning about the Exchange Online credential's expiry on `today`, if it expires
+    /// within the warning period or has expired (one of [`Config::warnings`]; the service
+    /// repeats it daily).
+    pub fn secret_expiry_warning(&self, today: NaiveDate) -> Option<String> {
+        match &self.exchange.target {
+            ExchangeTarget::Online(online) => expiry_warning(online.secret_expiry(today)),
+            _ => None,
+        }
+    }
+}
+
 fn expiry_warning(expiry: SecretExpiry) -> Option<String> {
     match expiry {
         SecretExpiry::Unknown | SecretExpiry::Valid { .. } => None,

@@ -122,7 +122,10 @@ fn online_defaults_and_derived_scope() {
         panic!("expected online");
     };
     assert_eq!(online.graph_url, "http://127.0.0.1:9000/v1.0");
-    assert_eq!(online.scope, "http://127.0.0.1:9000/.default");
+    assert_eq!(
+        online.scope, "https://graph.microsoft.com/.default",
+        "an emulator stands in for Graph"
+    );
     assert_eq!(
         online.token_url(),
         "http://127.0.0.1:9000/11111111-2222-3333-4444-555555555555/oauth2/v2.0/token"
@@ -308,4 +311,39 @@ fn an_admin_endpoint_other_machines_can_reach_needs_a_token() {
     );
     let loopback = load("[admin]\nlisten = \"127.0.0.1:8470\"\n", &[]);
     assert!(loopback.admin.token.is_none(), "optional on loopback");
+}
+
+#[test]
+fn a_bnwin_ews_endpoint_or_scope_in_the_graph_keys_is_named_with_the_fix() {
+    let toml = format!(
+        "{ONLINE}graph_url = \"https://outlook.office365.com/EWS/Exchange.asmx\"\n\
+         scope = \"https://outlook.office365.com/.default\"\n"
+    );
+    let lines = errors(Config::from_toml_str(&toml, no_env()));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("exsync.toml:8: exchange.online.graph_url: is an EWS endpoint"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[0].contains("write graph_url = \"https://graph.microsoft.com/v1.0\""),
+        "{lines:?}"
+    );
+    assert!(lines[0].contains("exchange.kind = \"online\""), "{lines:?}");
+    assert!(
+        lines[1].starts_with(
+            "exsync.toml:9: exchange.online.scope: is the Exchange Online (EWS) scope"
+        ),
+        "{lines:?}"
+    );
+    // The Graph address without its version is completed.
+    let config = load(
+        &format!("{ONLINE}graph_url = \"https://graph.microsoft.com\"\n"),
+        &[],
+    );
+    let ExchangeTarget::Online(online) = &config.exchange.target else {
+        panic!("expected online");
+    };
+    assert_eq!(online.graph_url, "https://graph.microsoft.com/v1.0");
+    assert_eq!(online.scope, "https://graph.microsoft.com/.default");
 }

@@ -9,12 +9,16 @@
 //! - the field travels one way only: the source side is authoritative and its value is written
 //!   to the other side; an edit there is overwritten and reported as a
 //!   [`NoticeKind::EditsOverwritten`].
+//! - the field travels one way, changes only ([`Flow::changes_only`]): the source side's value
+//!   is written when the source changed it against the base (an edit on the other side is then
+//!   overwritten and reported); otherwise the other side keeps its own value, quietly.
 //!
 //! Fields that travel nowhere ([`Ownership::Never`](crate::Ownership::Never), or the blocked
 //! direction) are ignored: each side keeps its own value and the base's value is meaningless.
 //!
-//! Invariant: after the op's writes, both sides hold the same value in every travelling field,
-//! and that value is the new base; the business record equals the new base exactly.
+//! Invariant: after the op's writes, both sides hold the same value in every travelling field
+//! (a changes-only field: the business side and the base do; Exchange may keep its own), and
+//! that value is the new base; the business record equals the new base exactly.
 
 use exsync_model::FieldName;
 
@@ -96,6 +100,8 @@ impl<T: Plannable> Planner<'_, T> {
                     winner
                 }
                 (true, true) if e_changed => Side::Exchange,
+                // The business value did not change: Exchange keeps its own edit.
+                (true, false) if flow.changes_only && !b_changed => continue,
                 (true, _) => {
                     if e_changed && !flow.to_business {
                         let reason = self.blocked_reason(eff, i, Side::Exchange);

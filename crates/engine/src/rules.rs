@@ -52,8 +52,13 @@ pub enum Ownership {
     /// Both ways (the default).
     #[default]
     Both,
-    /// Written to Exchange, never read back (e.g. the body: Outlook edits are overwritten).
+    /// Written to Exchange, never read back; the business value is authoritative, so an
+    /// Exchange-side edit is overwritten (and reported) at the next pass.
     BusinessToExchange,
+    /// Written to Exchange when the business value changes, never read back; an Exchange-side
+    /// edit stays in Exchange (neither imported nor overwritten) until the business value
+    /// changes again (the body under `sync.body = "export_only"`).
+    BusinessChangesToExchange,
     /// Read from Exchange, never written there (e.g. organizer and attendees).
     ExchangeToBusiness,
     /// Never written to either side: each side keeps its own value (e.g. the body when
@@ -85,6 +90,9 @@ pub struct Flow {
     pub to_exchange: bool,
     /// The Exchange value may be written to the business application.
     pub to_business: bool,
+    /// The value travels only when its source side changed it against the base; the other
+    /// side's own edits of the field are kept there ([`Ownership::BusinessChangesToExchange`]).
+    pub changes_only: bool,
 }
 
 impl Flow {
@@ -132,9 +140,15 @@ impl KindRules {
             .iter()
             .map(|own| Flow {
                 to_exchange: direction.exports()
-                    && matches!(own, Ownership::Both | Ownership::BusinessToExchange),
+                    && matches!(
+                        own,
+                        Ownership::Both
+                            | Ownership::BusinessToExchange
+                            | Ownership::BusinessChangesToExchange
+                    ),
                 to_business: direction.imports()
                     && matches!(own, Ownership::Both | Ownership::ExchangeToBusiness),
+                changes_only: *own == Ownership::BusinessChangesToExchange,
             })
             .collect()
     }
@@ -332,7 +346,8 @@ mod tests {
             both[i],
             Flow {
                 to_exchange: false,
-                to_business: true
+                to_business: true,
+                changes_only: false,
             }
         );
         assert!(!appt.flows(Direction::Export)[i].any());

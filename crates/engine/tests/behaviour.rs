@@ -1,5 +1,6 @@
-//! Field-level behaviour on appointments: per-field merge, ownership (body export-only, body
-//! never written, attendees import-only), each conflict policy (with NewestWins ties and missing
+//! Field-level behaviour on appointments: per-field merge, ownership (body owned by the
+//! business side, body export-only with Outlook edits kept, body never written, attendees
+//! import-only), each conflict policy (with NewestWins ties and missing
 //! stamps), foreign meetings, and recurring series as one field.
 
 mod common;
@@ -85,7 +86,7 @@ fn body_rules(ownership: Ownership) -> Rules {
 }
 
 #[test]
-fn export_only_body_is_written_to_exchange_and_outlook_edits_are_overwritten() {
+fn a_business_owned_body_is_written_to_exchange_and_outlook_edits_are_overwritten() {
     let rules = body_rules(Ownership::BusinessToExchange);
     let mut base = appt("Visit");
     base.body = Body::text("from the ERP");
@@ -114,6 +115,65 @@ fn export_only_body_is_written_to_exchange_and_outlook_edits_are_overwritten() {
     );
     assert_eq!(new_base.body, Body::text("from the ERP"));
     assert_eq!(new_base.subject, "Visit (moved)");
+    assert_eq!(
+        plan.notices,
+        [Notice {
+            ids: ItemIds::from(&ids()),
+            side: Side::Exchange,
+            kind: NoticeKind::EditsOverwritten {
+                fields: vec!["body"]
+            },
+            reason: Reason::Ownership,
+        }]
+    );
+}
+
+#[test]
+fn export_only_body_travels_when_the_business_changes_it_and_outlook_edits_stay() {
+    let rules = body_rules(Ownership::BusinessChangesToExchange);
+    let mut base = appt("Visit");
+    base.body = Body::text("from the ERP");
+    // An Outlook edit alone: nothing is written either way, nothing is reported.
+    let mut e = base.clone();
+    e.body = Body::text("typed in Outlook");
+    let plan = run(
+        &rules,
+        vec![linked(&base, Some(base.clone()), Some(e.clone()))],
+    );
+    assert!(
+        plan.ops.is_empty() && plan.notices.is_empty() && plan.conflicts.is_empty(),
+        "{plan:?}"
+    );
+    // With a subject edit in Outlook too: the subject is imported, the body stays.
+    let mut e_subject = e.clone();
+    e_subject.subject = "Visit (moved)".into();
+    let plan = run(
+        &rules,
+        vec![linked(&base, Some(base.clone()), Some(e_subject))],
+    );
+    let (to_ex, to_bus, new_base) = single_update(&plan);
+    assert_eq!((fields(to_ex), fields(to_bus)), (vec![], vec!["subject"]));
+    assert_eq!(
+        new_base.body,
+        Body::text("from the ERP"),
+        "the business text"
+    );
+    assert!(plan.notices.is_empty(), "{plan:?}");
+    // A business edit of another field leaves Outlook's text in the Exchange write.
+    let mut b = base.clone();
+    b.location = "Room 1".into();
+    let plan = run(&rules, vec![linked(&base, Some(b), Some(e.clone()))]);
+    let (to_ex, _, _) = single_update(&plan);
+    let to_ex = to_ex.expect("the location goes to Exchange");
+    assert_eq!(to_ex.fields, ["location"]);
+    assert_eq!(to_ex.item.body, Body::text("typed in Outlook"));
+    // A business edit of the body travels; the Outlook edit it replaces is reported.
+    let mut b = base.clone();
+    b.body = Body::text("new ERP text");
+    let plan = run(&rules, vec![linked(&base, Some(b), Some(e))]);
+    let (to_ex, to_bus, new_base) = single_update(&plan);
+    assert_eq!((fields(to_ex), fields(to_bus)), (vec!["body"], vec![]));
+    assert_eq!(new_base.body, Body::text("new ERP text"));
     assert_eq!(
         plan.notices,
         [Notice {

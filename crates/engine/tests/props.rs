@@ -3,13 +3,14 @@
 //! conflict policies and with or without modified stamps:
 //!
 //! - convergence: after a sync round both sides agree with each other and with the base in
-//!   every field that travels, and nothing the direction carries is left unlinked;
+//!   every field that travels (a changes-only field: the business side and the base agree),
+//!   and nothing the direction carries is left unlinked;
 //! - idempotence: planning right after applying yields no ops, except, once, the fields a
 //!   create could not write (the target's defaults flowing back where the target owns them);
 //! - no edit lost: an edit of a field without a competing edit on the other side is on both
 //!   sides after the round when the field travels from its side; otherwise it is kept where it
-//!   was (field travels nowhere) or overwritten *and reported*; competing edits are reported as
-//!   conflicts.
+//!   was (field travels nowhere, or only business changes travel) or overwritten *and
+//!   reported*; competing edits are reported as conflicts.
 
 mod sim;
 
@@ -51,6 +52,7 @@ fn rules_for(kind: ItemKind) -> impl Strategy<Value = Rules> {
     let ownership = prop_oneof![
         4 => Just(Ownership::Both),
         1 => Just(Ownership::BusinessToExchange),
+        1 => Just(Ownership::BusinessChangesToExchange),
         1 => Just(Ownership::ExchangeToBusiness),
         1 => Just(Ownership::Never),
     ];
@@ -123,13 +125,19 @@ fn expectations<T: Blank>(sim: &Sim<T>, rules: &Rules) -> Vec<Expect<T>> {
                 });
                 continue;
             }
+            let business_edited = changed[0].2;
             for (side, value, edited) in changed {
                 if !edited {
                     continue;
                 }
                 let (travels, returns) = match side {
                     Side::Business => (flow.to_exchange, flow.to_business),
-                    Side::Exchange => (flow.to_business, flow.to_exchange),
+                    // A changes-only field overwrites an Exchange edit only with a business
+                    // edit; otherwise Exchange keeps it.
+                    Side::Exchange => (
+                        flow.to_business,
+                        flow.to_exchange && (!flow.changes_only || business_edited),
+                    ),
                 };
                 let ids = l.ids.clone();
                 out.push(if travels {

@@ -78,9 +78,10 @@ pub enum Command {
         /// The user (login name in the business application).
         login: String,
     },
-    /// Start a user's sync (or everyone's) afresh: forget the links and cursors; with
-    /// `--delete-exchange-items`, first delete from Exchange the items exsync created or
-    /// linked (never others). The next pass syncs the whole window again.
+    /// Start a user's sync (or everyone's) afresh, for every data type or those named by
+    /// `--kind`: forget the links and cursors; with `--delete-exchange-items`, first delete
+    /// from Exchange the items exsync created or linked (never others). The next pass syncs
+    /// the whole window again.
     Reset(ResetArgs),
     /// Serve the built-in Exchange emulator (Entra token endpoint, Microsoft Graph) with its
     /// sample organisation until stopped; prints one JSON line describing it on start.
@@ -142,6 +143,24 @@ pub struct ResetArgs {
     /// Delete the Exchange items exsync created or linked before forgetting them.
     #[arg(long)]
     pub delete_exchange_items: bool,
+    /// Only this data type: `appointments`, `tasks` or `contacts` (repeat the flag or give a
+    /// comma-separated list); every data type when left out. bnWin's
+    /// `AlleTermineVorloeschen` is `--kind appointments --delete-exchange-items`.
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    pub kinds: Vec<exsync_model::ItemKind>,
+}
+
+/// `--kind`: a data type by its plural (or singular) name.
+fn parse_kind(value: &str) -> Result<exsync_model::ItemKind, String> {
+    use exsync_model::ItemKind;
+    match value.trim().to_ascii_lowercase().as_str() {
+        "appointments" | "appointment" => Ok(ItemKind::Appointment),
+        "tasks" | "task" => Ok(ItemKind::Task),
+        "contacts" | "contact" => Ok(ItemKind::Contact),
+        _ => Err(format!(
+            "unknown data type {value:?}: use appointments, tasks or contacts"
+        )),
+    }
 }
 
 /// `exsync config ...`

@@ -1,6 +1,7 @@
 //! Logging as an administrator switches it on: real `exsync` processes writing their log to
 //! `logging.file`, the transfer log (`logging.exchange_transfers`) recording the token request
-//! and the Graph requests with their status, and never a secret or a token.
+//! (for the configured scope) and the Graph requests with their status, and never a secret or
+//! a token; `exsync run` warning at start about a client secret about to expire.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -81,7 +82,7 @@ fn contains_jwt(text: &str) -> bool {
     })
 }
 
-/// Kills the emulator when the test ends, however it ends.
+/// Kills a child process (the emulator, a service) when the test ends, however it ends.
 struct EmulatorProcess(Child);
 
 impl Drop for EmulatorProcess {
@@ -115,33 +116,48 @@ fn text<'a>(described: &'a serde_json::Value, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{key} in {described}"))
 }
 
-#[test]
-fn the_transfer_log_records_exchange_requests_and_never_a_secret_or_token() {
-    let (_emulator, described) = start_emulator();
-    let (tenant, secret) = (
-        text(&described, "tenant_id"),
-        text(&described, "client_secret"),
-    );
-    let token_url = text(&described, "token_url");
-    let graph_url = text(&described, "graph_url");
-    let authority = token_url
+/// Writes `exsync.toml` into `dir` for the emulator process `described` as Exchange Online,
+/// with a business database for its first mailbox, `online` lines added to
+/// `[exchange.online]` and `logging` lines to `[logging]`; the log file's path.
+fn online_config(
+    dir: &Path,
+    described: &serde_json::Value,
+    online: &str,
+    logging: &str,
+) -> std::path::PathBuf {
+    let tenant = text(described, "tenant_id");
+    let authority = text(described, "token_url")
         .strip_suffix(&format!("/{tenant}/oauth2/v2.0/token"))
         .expect("token URL = authority/tenant/oauth2/v2.0/token");
     let mailbox = described["mailboxes"][0].as_str().expect("a mailbox");
-
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = business_database(dir.path(), mailbox);
-    let log_file = dir.path().join("exsync.log");
+    let url = business_database(dir, mailbox);
+    let log_file = dir.join("exsync.log");
     let config = format!(
         "[database]\nurl = \"{url}\"\n\
          [exchange]\nkind = \"online\"\n\
          [exchange.online]\ntenant_id = \"{tenant}\"\nclient_id = \"{}\"\n\
-         client_secret = \"{secret}\"\nauthority = \"{authority}\"\ngraph_url = \"{graph_url}\"\n\
-         [logging]\nexchange_transfers = true\nfile = \"{}\"\n",
-        text(&described, "client_id"),
+         client_secret = \"{}\"\nauthority = \"{authority}\"\ngraph_url = \"{}\"\n{online}\
+         [admin]\nlisten = \"off\"\n\
+         [logging]\nfile = \"{}\"\n{logging}",
+        text(described, "client_id"),
+        text(described, "client_secret"),
+        text(described, "graph_url"),
         log_file.display()
     );
-    std::fs::write(dir.path().join("exsync.toml"), config).expect("config written");
+    std::fs::write(dir.join("exsync.toml"), config).expect("config written");
+    log_file
+}
+
+#[test]
+fn the_transfer_log_records_exchange_requests_and_never_a_secret_or_token() {
+    let (_emulator, described) = start_emulator();
+    let secret = text(&described, "client_secret");
+    let token_url = text(&described, "token_url");
+    let graph_url = text(&described, "graph_url");
+    let mailbox = described["mailboxes"][0].as_str().expect("a mailbox");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log_file = online_config(dir.path(), &described, "", "exchange_transfers = true\n");
     let sync = exsync(dir.path(), &["--config", "exsync.toml", "sync", "--once"]);
     let out = succeeded(&sync, "sync --once");
     assert!(out.contains("Exchange +1"), "something was exported: {out}");
@@ -302,4 +318,77 @@ fn a_bad_log_filter_or_log_file_is_named() {
     let error = String::from_utf8_lossy(&bad_file.stderr);
     assert!(error.contains(&missing.display().to_string()), "{error}");
     assert!(error.contains("logging.file"), "{error}");
+}
+
+#[test]
+fn the_token_is_requested_for_the_configured_scope() {
+    let (_emulator, described) = start_emulator();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Graph's application id form of its scope, which Entra ID (and the emulator) accept too.
+    let scope = "scope = \"00000003-0000-0000-c000-000000000000/.default\"\n";
+    let log_file = online_config(dir.path(), &described, scope, "exchange_transfers = true\n");
+    let sync = exsync(dir.path(), &["--config", "exsync.toml", "sync", "--once"]);
+    let out = succeeded(&sync, "sync --once");
+    assert!(out.contains("Exchange +1"), "{out}");
+    let log = std::fs::read_to_string(&log_file).expect("the log file was written");
+    let token_url = text(&described, "token_url");
+    let token_requests: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("exsync::transfer") && l.contains(token_url))
+        .collect();
+    assert!(!token_requests.is_empty(), "no token request in {log}");
+    for request in token_requests {
+        assert!(
+            request.contains("scope=00000003-0000-0000-c000-000000000000/.default"),
+            "{request}"
+        );
+    }
+}
+
+#[test]
+fn the_service_warns_at_start_about_a_client_secret_about_to_expire() {
+    let (_emulator, described) = start_emulator();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let expires_on = chrono::Local::now().date_naive() + chrono::Days::new(10);
+    let online = format!("client_secret_expires_on = {expires_on}\n");
+    let log_file = online_config(dir.path(), &described, &online, "");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_exsync"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("EXSYNC_") {
+            command.env_remove(name);
+        }
+    }
+    let child = command
+        .args(["--config", "exsync.toml", "run"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("exsync run starts");
+    let mut service = EmulatorProcess(child);
+    let expected = format!("credential expires on {expires_on} (in 10 days)");
+    let started = std::time::Instant::now();
+    let log = loop {
+        let log = std::fs::read_to_string(&log_file).unwrap_or_default();
+        if log.contains(&expected) {
+            break log;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no expiry warning in {log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let warnings: Vec<&str> = log.lines().filter(|l| l.contains(&expected)).collect();
+    assert_eq!(warnings.len(), 1, "logged once at start: {log}");
+    assert!(warnings[0].contains("WARN"), "{log}");
+    assert!(
+        warnings[0].contains("exchange.online.client_secret_expires_on"),
+        "it says what to update: {log}"
+    );
+    let stopped = Command::new("kill")
+        .args(["-TERM", &service.0.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(stopped.success());
+    assert!(service.0.wait().expect("exits").success());
 }

@@ -1,7 +1,8 @@
 //! The safety commands as an administrator runs them, in real processes: `exsync approve`
 //! (unknown user; an approval on a real state store), `exsync status` against a running
 //! `exsync run` (and against nothing), and `exsync reset --delete-exchange-items` end to end
-//! against an emulator process reached as Exchange Online, refused while a service runs.
+//! against an emulator process reached as Exchange Online (every kind, or those `--kind`
+//! names), refused while a service runs.
 
 #[path = "safety/online.rs"]
 mod online;
@@ -221,6 +222,64 @@ fn reset_deletes_only_what_exsync_linked_and_syncs_again() {
         .expect("the appointment row");
     assert!(row.contains("Exchange +0 ~0 -0"), "{again}");
     assert_eq!(outlook.events_titled("Budget review"), 1);
+}
+
+#[test]
+fn reset_of_some_kinds_leaves_the_others_linked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let online = Online::start(dir.path(), "off");
+    let with_config = |args: &[&str]| {
+        succeeds(
+            dir.path(),
+            &[],
+            &[&["--config", "exsync.toml"][..], args].concat(),
+        )
+    };
+    with_config(&["sync", "--once"]);
+    assert_eq!(online.outlook.events_titled("Budget review"), 1);
+
+    let reset = with_config(&[
+        "reset",
+        "--user",
+        "eva",
+        "--kind",
+        "contacts,tasks",
+        "--delete-exchange-items",
+    ]);
+    assert!(reset.contains("Resetting only: tasks, contacts"), "{reset}");
+    assert!(
+        reset.contains("deleted in Exchange: 0, links forgotten: 0"),
+        "the appointment stays linked: {reset}"
+    );
+    let row = reset
+        .lines()
+        .find(|l| l.starts_with("eva") && l.contains("appointment"))
+        .expect("the appointment row of the pass after the reset");
+    assert!(row.contains("Exchange +0 ~0 -0"), "{reset}");
+    assert_eq!(online.outlook.events_titled("Budget review"), 1);
+
+    let reset = with_config(&["reset", "--kind", "appointments", "--kind", "tasks"]);
+    assert!(
+        reset.contains("deleted in Exchange: 0, links forgotten: 1"),
+        "{reset}"
+    );
+    assert_eq!(
+        online.outlook.events_titled("Budget review"),
+        1,
+        "re-linked by its stamp"
+    );
+
+    let wrong = exsync(
+        dir.path(),
+        &[],
+        &["--config", "exsync.toml", "reset", "--kind", "calendar"],
+    );
+    assert!(!wrong.status.success());
+    let all = text(&wrong);
+    assert!(
+        all.contains("unknown data type \"calendar\": use appointments, tasks or contacts"),
+        "{all}"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //!
 //! Invariants: see `pass` (what is committed when) and `exchange` (what a connector promises).
 
+mod addressing;
 mod align;
 mod apply;
 mod approval;
@@ -26,6 +27,7 @@ mod rules;
 mod start_mark;
 mod states;
 
+pub use addressing::mailbox_of;
 pub use align::Align;
 pub use approval::{approval_cursor_name, approve_deletions};
 pub use diagnostics::DIAGNOSTICS_TARGET;

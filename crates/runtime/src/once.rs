@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use exsync_business::BusinessDb;
-use exsync_config::{StartMode, SyncConfig};
+use exsync_config::{MailboxAddressing, StartMode, SyncConfig};
 use exsync_engine::{Direction, Rules};
 use exsync_model::{Appointment, Contact, ItemKind, Task};
 use exsync_store::StateStore;
@@ -31,6 +31,8 @@ pub struct OnceOptions {
     pub holder: String,
     /// What a mailbox's first sync does (`service.start_mode`).
     pub start_mode: StartMode,
+    /// Which name addresses a user's mailbox (`exchange.mailbox_addressing`).
+    pub addressing: MailboxAddressing,
 }
 
 impl Default for OnceOptions {
@@ -41,6 +43,7 @@ impl Default for OnceOptions {
             concurrent_mailboxes: 4,
             holder: format!("exsync-{}", std::process::id()),
             start_mode: StartMode::FullWindow,
+            addressing: MailboxAddressing::MailboxAddress,
         }
     }
 }
@@ -112,7 +115,7 @@ where
     };
     let mut jobs = Vec::new();
     for user in &selected {
-        match user.mailbox.as_deref() {
+        match crate::addressing::mailbox_of(user, options.addressing) {
             Some(mailbox) => jobs.push(MailboxUser {
                 login: &user.login,
                 mailbox,

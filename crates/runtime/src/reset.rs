@@ -1,6 +1,8 @@
-//! Resetting one mailbox (`exsync reset`): optionally delete in Exchange the items exsync
-//! created or linked, then forget the mailbox's links, cursors, approval markers and start
-//! marks, so the next pass syncs it afresh.
+//! Resetting one mailbox (`exsync reset`), for every item kind or the kinds asked for
+//! (`--kind appointments`, as bnWin's `AlleTermineVorloeschen` is about appointments only):
+//! optionally delete in Exchange the items of those kinds exsync created or linked, then forget
+//! their links, cursors, approval markers and start marks, so the next pass syncs them afresh.
+//! The other kinds keep everything.
 //!
 //! Invariants:
 //! - Only linked items are deleted in Exchange (links are exactly what exsync created or
@@ -34,12 +36,14 @@ pub struct ResetOutcome {
     pub failed: Vec<Rejection>,
 }
 
-/// Resets `mailbox` (the address as the business database names it) for every kind.
+/// Resets `mailbox` (the name the runtime addresses it by) for each of `kinds` (see
+/// [`ALL_KINDS`]); nothing of the other kinds is touched.
 pub async fn reset_mailbox<X>(
     state: &StateStore,
     exchange: &X,
     mailbox: &str,
     delete_exchange_items: bool,
+    kinds: &[ItemKind],
 ) -> Result<ResetOutcome, String>
 where
     X: ExchangeSide<Appointment> + ExchangeSide<Task> + ExchangeSide<Contact>,
@@ -48,7 +52,7 @@ where
         mailbox: mailbox.to_owned(),
         ..ResetOutcome::default()
     };
-    for kind in ALL_KINDS {
+    for kind in ALL_KINDS.into_iter().filter(|k| kinds.contains(k)) {
         let cursor = match kind {
             ItemKind::Appointment => {
                 reset_kind::<Appointment, X>(

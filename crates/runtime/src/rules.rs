@@ -28,7 +28,8 @@ pub fn rules_from_config(config: &Config) -> Result<Rules, RulesError> {
     }
     let body = match sync.body {
         BodyRule::Both => Ownership::Both,
-        BodyRule::ExportOnly => Ownership::BusinessToExchange,
+        // Business changes go to Exchange; an Outlook edit of the body stays in Outlook.
+        BodyRule::ExportOnly => Ownership::BusinessChangesToExchange,
         BodyRule::Never => Ownership::Never,
     };
     for kind in [ItemKind::Appointment, ItemKind::Task] {
@@ -97,7 +98,7 @@ mod tests {
         assert_eq!(rules.kind(ItemKind::Contact).direction, Direction::Export);
         assert_eq!(
             rules.kind(ItemKind::Appointment).ownership("body"),
-            Ownership::BusinessToExchange
+            Ownership::BusinessChangesToExchange
         );
         assert_eq!(
             rules.kind(ItemKind::Task).policy,

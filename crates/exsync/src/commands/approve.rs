@@ -25,7 +25,9 @@ pub async fn run(config: &Config, login: &str) -> anyhow::Result<Outcome> {
     let Some(user) = user else {
         bail!("there is no user {login:?} in the business database (see `exsync business users`)");
     };
-    let Some(mailbox) = user.mailbox else {
+    let Some(mailbox) =
+        exsync_runtime::mailbox_of(&user, config.exchange.mailbox_addressing).map(str::to_owned)
+    else {
         bail!(
             "user {login:?} has no mailbox address, so nothing of it can be held; set one with \
              `exsync business user set {login} --mailbox ADDRESS`"

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use exsync_business::{BusinessDb, BusinessDbOptions};
-use exsync_config::{Config, ExchangeTarget};
+use exsync_config::{Config, ExchangeTarget, MailboxAddressing};
 use exsync_emulator::{Emulator, EmulatorHandle, Mailbox, Organisation};
 use exsync_engine::Rules;
 use exsync_graph::auth::{Credential, TokenProvider};
@@ -30,6 +30,9 @@ pub struct Connected {
     pub rules: Rules,
     /// The Graph connector (full passes; `.full_pass(false)` for incremental ones).
     pub connector: GraphConnector,
+    /// The connector's token provider with `exchange.kind = "online"`: SIGHUP hands it the
+    /// credentials read again.
+    pub tokens: Option<TokenProvider>,
     /// The in-process emulator, when `exchange.kind = "emulator"`; kept alive with the rest.
     pub _emulator: Option<EmulatorHandle>,
 }
@@ -41,19 +44,19 @@ impl Connected {
         let rules =
             rules_from_config(config).context("the sync rules of the configuration are invalid")?;
         let zone = TimeZoneName::new(&config.sync.time_zone).context("sync.time_zone")?;
-        let (client, state, emulator) = match &config.exchange.target {
+        let (client, state, emulator, tokens) = match &config.exchange.target {
             ExchangeTarget::Online(online) => {
                 let provider =
                     TokenProvider::from_config(online).map_err(|e| anyhow::anyhow!("{e}"))?;
-                let client = GraphClient::new(
-                    &online.graph_url,
-                    Arc::new(GraphTokens::new(Arc::new(provider))),
-                );
+                let graph_tokens =
+                    GraphTokens::new(Arc::new(provider.clone())).with_scope(&online.scope);
+                let client = GraphClient::new(&online.graph_url, Arc::new(graph_tokens));
                 let state = open_state(config).await?;
-                (client, state, None)
+                (client, state, None, Some(provider))
             }
             ExchangeTarget::Emulator => {
-                let emulator = start_emulator_for(&business).await?;
+                let emulator =
+                    start_emulator_for(&business, config.exchange.mailbox_addressing).await?;
                 println!(
                     "exchange.kind = \"emulator\": syncing with a built-in Exchange emulator serving one \
                      mailbox per enabled user; it keeps nothing after this process, so neither does the sync state."
@@ -70,7 +73,7 @@ impl Connected {
                 let state = StateStore::connect("sqlite::memory:")
                     .await
                     .context("cannot open an in-memory sync state store")?;
-                (client, state, Some(emulator))
+                (client, state, Some(emulator), None)
             }
             ExchangeTarget::Server(_) => bail!(
                 "exchange.kind = \"server\" (Exchange Server through EWS) cannot be synced by this version yet; \
@@ -89,6 +92,7 @@ impl Connected {
             state,
             rules,
             connector,
+            tokens,
             _emulator: emulator,
         })
     }
@@ -133,8 +137,13 @@ pub(super) fn is_postgres(url: &str) -> bool {
 }
 
 /// An in-process emulator whose tenant has a mailbox for every enabled user with a mailbox
-/// address (and the sample mailboxes besides).
-async fn start_emulator_for(business: &BusinessDb) -> anyhow::Result<EmulatorHandle> {
+/// (and the sample mailboxes besides): named by the user's mailbox address, or with
+/// `exchange.mailbox_addressing = "user_name"` by the login as its user principal name (the
+/// mailbox address, if stored, as its address).
+async fn start_emulator_for(
+    business: &BusinessDb,
+    addressing: MailboxAddressing,
+) -> anyhow::Result<EmulatorHandle> {
     let users = business
         .list_users()
         .await
@@ -150,13 +159,15 @@ pub(super) async fn start_emulator_with(
     let mut organisation = Organisation::sample();
     if let Some(tenant) = organisation.tenants.first_mut() {
         for user in users.iter().filter(|u| u.enabled) {
-            let Some(address) = user.mailbox.as_deref() else {
+            let Some(name) = exsync_runtime::mailbox_of(user, addressing) else {
                 continue;
             };
-            if tenant.mailbox(address).is_none() {
-                tenant
-                    .mailboxes
-                    .push(Mailbox::new(address, &user.display_name));
+            if tenant.mailbox(name).is_none() {
+                let mut mailbox = Mailbox::new(name, &user.display_name);
+                if let Some(address) = user.mailbox.as_deref() {
+                    mailbox.mail = address.to_owned();
+                }
+                tenant.mailboxes.push(mailbox);
             }
         }
     }

@@ -7,6 +7,7 @@ mod config;
 mod connect;
 mod demo;
 mod emulator;
+mod reload;
 mod reset;
 mod run;
 mod signals;

@@ -1,7 +1,8 @@
-//! `exsync reset [--user LOGIN] [--delete-exchange-items]`: starts a user's sync (or
-//! everyone's) afresh: with `--delete-exchange-items` first deletes in Exchange the items
-//! exsync created or linked (never others), then forgets the mailbox's links, cursors and
-//! approvals, then syncs once and prints the outcome like `exsync sync --once`.
+//! `exsync reset [--user LOGIN] [--kind KIND[,KIND]] [--delete-exchange-items]`: starts a
+//! user's sync (or everyone's) afresh, for every data type or the kinds named: with
+//! `--delete-exchange-items` first deletes in Exchange the items of those kinds exsync created
+//! or linked (never others), then forgets their links, cursors and approvals, then syncs once
+//! and prints the outcome like `exsync sync --once`. The other kinds keep their links.
 //!
 //! Invariants: runs only while it holds the lease of every mailbox it resets, so never beside
 //! a running service on the same state store (it says which process holds a mailbox and to
@@ -11,8 +12,10 @@
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use exsync_config::{Config, ExchangeTarget, StartMode};
-use exsync_runtime::{OnceOptions, reset_mailbox, sync_once};
+use exsync_config::{Config, ExchangeTarget, MailboxAddressing, StartMode};
+use exsync_i18n::tr;
+use exsync_model::ItemKind;
+use exsync_runtime::{ALL_KINDS, OnceOptions, mailbox_of, reset_mailbox, sync_once};
 use exsync_store::StateStore;
 
 use super::Outcome;
@@ -25,7 +28,8 @@ const LEASE_TIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// Runs `exsync reset`.
 pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
     let connected = Connected::open(config, false).await?;
-    let mailboxes = mailboxes_to_reset(&connected, args.user.as_deref()).await?;
+    let addressing = config.exchange.mailbox_addressing;
+    let mailboxes = mailboxes_to_reset(&connected, args.user.as_deref(), addressing).await?;
     if matches!(config.exchange.target, ExchangeTarget::Emulator) {
         println!(
             "exchange.kind = \"emulator\": this process's emulator and sync state are new, so \
@@ -35,8 +39,17 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
     let options = OnceOptions {
         user: args.user.clone(),
         start_mode: config.service.start_mode,
+        addressing,
         ..OnceOptions::default()
     };
+    let kinds = kinds_to_reset(&args.kinds);
+    if !args.kinds.is_empty() {
+        let names: Vec<&str> = kinds.iter().map(|k| kind_name(*k)).collect();
+        println!(
+            "{}",
+            tr!("defects-reset-only-kinds", kinds = names.join(", "))
+        );
+    }
     let leases = take_leases(&connected.state, &options.holder, &mailboxes).await?;
     let mut failed = false;
     let mut forgotten = 0;
@@ -46,6 +59,7 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
             &connected.connector,
             mailbox,
             args.delete_exchange_items,
+            &kinds,
         )
         .await;
         match reset {
@@ -93,10 +107,28 @@ pub async fn run(config: &Config, args: &ResetArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The kinds to reset, in sync order: those named (once each), or all of them.
+fn kinds_to_reset(named: &[ItemKind]) -> Vec<ItemKind> {
+    ALL_KINDS
+        .into_iter()
+        .filter(|kind| named.is_empty() || named.contains(kind))
+        .collect()
+}
+
+/// A kind as `--kind` names it.
+fn kind_name(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Appointment => "appointments",
+        ItemKind::Task => "tasks",
+        ItemKind::Contact => "contacts",
+    }
+}
+
 /// (login, mailbox) of the user named, or of every user with a mailbox.
 async fn mailboxes_to_reset(
     connected: &Connected,
     login: Option<&str>,
+    addressing: MailboxAddressing,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let users = connected
         .business
@@ -105,20 +137,20 @@ async fn mailboxes_to_reset(
         .context("cannot read the users of the business database")?;
     let Some(login) = login else {
         return Ok(users
-            .into_iter()
-            .filter_map(|u| Some((u.login, u.mailbox?)))
+            .iter()
+            .filter_map(|u| Some((u.login.clone(), mailbox_of(u, addressing)?.to_owned())))
             .collect());
     };
-    let Some(user) = users.into_iter().find(|u| u.login == login) else {
+    let Some(user) = users.iter().find(|u| u.login == login) else {
         bail!("there is no user {login:?} in the business database (see `exsync business users`)");
     };
-    let Some(mailbox) = user.mailbox else {
+    let Some(mailbox) = mailbox_of(user, addressing).map(str::to_owned) else {
         bail!(
             "user {login:?} has no mailbox address, so there is nothing to reset; set one with \
              `exsync business user set {login} --mailbox ADDRESS`"
         );
     };
-    Ok(vec![(user.login, mailbox)])
+    Ok(vec![(user.login.clone(), mailbox)])
 }
 
 /// Takes the lease of every mailbox, or none: refuses naming the process that holds one.
@@ -168,5 +200,19 @@ async fn release_leases(state: &StateStore, holder: &str, resources: &[String]) 
         if let Err(error) = state.release_lease(resource, holder).await {
             tracing::warn!(resource, %error, "could not release the lease");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_kinds_are_reset_once_each_in_sync_order() {
+        assert_eq!(kinds_to_reset(&[]), ALL_KINDS);
+        assert_eq!(
+            kinds_to_reset(&[ItemKind::Contact, ItemKind::Appointment, ItemKind::Contact]),
+            [ItemKind::Appointment, ItemKind::Contact]
+        );
     }
 }

@@ -2,18 +2,20 @@
 //! in sync near real time (see `exsync_service::daemon`): business changes are noticed from the
 //! change journal, Exchange changes by a cheap probe every `service.poll_interval`, and a full
 //! pass per mailbox every `service.full_pass_interval` heals anything missed. Users switched on
-//! or off take effect within seconds; SIGHUP re-reads the configuration file. The admin
-//! endpoint (`admin.listen`) serves health, readiness, metrics and the status per mailbox.
+//! or off take effect within seconds; SIGHUP re-reads the configuration file (see
+//! [`super::reload`]). The admin endpoint (`admin.listen`) serves health, readiness, metrics
+//! and the status per mailbox. The configuration's warnings are logged at start, and a
+//! credential about to expire (or expired) is warned about again every day.
 //!
 //! Invariant: on a stop signal, passes in flight get a few seconds to finish and commit, the
 //! mailbox leases are given back, and the process exits within 10 s.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use exsync_config::Config;
-use exsync_runtime::rules_from_config;
 use exsync_service::daemon::{LiveSettings, Service, Timing, run_service};
 use exsync_service::{CredentialSetting, Readiness, StatusBoard, serve_listener};
 use tokio::sync::watch;
@@ -24,6 +26,10 @@ use super::connect::Connected;
 /// Runs `exsync run` with `config`, loaded from `file` (re-read on SIGHUP).
 pub async fn run(config: &Config, file: Option<&Path>) -> anyhow::Result<Outcome> {
     let mut stop = Box::pin(super::signals::stop_signal()?);
+    let today = chrono::Local::now().date_naive();
+    for warning in config.warnings(today) {
+        tracing::warn!("{warning}");
+    }
     let connected = Connected::open(config, false).await?;
     let board = StatusBoard::new();
     let readiness = Readiness::new();
@@ -140,25 +146,50 @@ async fn serve_reloading(
         holder: holder_name(config),
         lease_time: config.service.lease_time,
         max_passes: config.service.max_concurrent_passes as usize,
+        addressing: config.exchange.mailbox_addressing,
     };
+    let (current_in, current) = watch::channel(Arc::new(config.clone()));
     let reloading = async {
         let Some((mut signal, file)) = reload else {
             return std::future::pending::<()>().await;
         };
         while signal.recv().await.is_some() {
-            reload_config(config, file.as_deref(), &settings_in);
+            let tokens = connected.tokens.as_ref();
+            if let Some(fresh) =
+                super::reload::reload_config(config, file.as_deref(), &settings_in, tokens)
+            {
+                board.set_credential(CredentialSetting::from_config(&fresh.exchange));
+                current_in.send_replace(Arc::new(fresh));
+            }
         }
         std::future::pending::<()>().await
     };
     tokio::select! {
         () = run_service(service, settings, stop) => {}
         () = reloading => {}
+        () = expiry_reminders(current) => {}
     }
     Ok(())
 }
 
+/// How often a credential about to expire is warned about while the service runs.
+const EXPIRY_REMINDER_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Repeats the credential-expiry warning once a day (the start-up warning being the first),
+/// judged on the configuration in effect (`current`, replaced on SIGHUP). Never ends.
+async fn expiry_reminders(current: watch::Receiver<Arc<Config>>) {
+    loop {
+        tokio::time::sleep(EXPIRY_REMINDER_INTERVAL).await;
+        let today = chrono::Local::now().date_naive();
+        let warning = current.borrow().secret_expiry_warning(today);
+        if let Some(warning) = warning {
+            tracing::warn!("{warning}");
+        }
+    }
+}
+
 /// The settings of `config` that apply to every pass.
-fn live_settings(config: &Config, rules: &exsync_engine::Rules) -> LiveSettings {
+pub(super) fn live_settings(config: &Config, rules: &exsync_engine::Rules) -> LiveSettings {
     LiveSettings {
         rules: rules.clone(),
         sync: config.sync.clone(),
@@ -168,63 +199,6 @@ fn live_settings(config: &Config, rules: &exsync_engine::Rules) -> LiveSettings 
             config.service.full_pass_interval,
         ),
     }
-}
-
-/// SIGHUP: reads the configuration file again; the sync settings and intervals apply from the
-/// next pass on, everything else needs a restart (and says so).
-fn reload_config(
-    running: &Config,
-    file: Option<&Path>,
-    settings: &watch::Sender<Arc<LiveSettings>>,
-) {
-    let fresh = match Config::from_env_and_file(file) {
-        Ok(fresh) => fresh,
-        Err(errors) => {
-            tracing::error!(
-                "the configuration was not reloaded, it has errors (the running one stays): {errors}"
-            );
-            return;
-        }
-    };
-    let rules = match rules_from_config(&fresh) {
-        Ok(rules) => rules,
-        Err(error) => {
-            tracing::error!(
-                "the configuration was not reloaded, its sync rules are invalid (the running one stays): {error}"
-            );
-            return;
-        }
-    };
-    let needs_restart = [
-        (
-            running.database.url.expose_secret() != fresh.database.url.expose_secret(),
-            "database.url",
-        ),
-        (
-            running.database.state_url().expose_secret()
-                != fresh.database.state_url().expose_secret(),
-            "database.state_url",
-        ),
-        (
-            format!("{:?}", running.exchange) != format!("{:?}", fresh.exchange),
-            "[exchange]",
-        ),
-        (running.admin != fresh.admin, "[admin]"),
-        (running.logging != fresh.logging, "[logging]"),
-        (
-            running.service.lease_time != fresh.service.lease_time,
-            "service.lease_time",
-        ),
-        (
-            running.service.max_concurrent_passes != fresh.service.max_concurrent_passes,
-            "service.max_concurrent_passes",
-        ),
-    ];
-    for (_, key) in needs_restart.iter().filter(|(changed, _)| *changed) {
-        tracing::warn!("{key} changed in the configuration file; it takes effect after a restart");
-    }
-    settings.send_replace(Arc::new(live_settings(&fresh, &rules)));
-    tracing::info!("configuration reloaded: sync rules and intervals apply from the next pass on");
 }
 
 /// A name for this process's leases: the instance name, the process id and the start time,

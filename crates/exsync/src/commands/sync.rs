@@ -22,6 +22,7 @@ pub async fn run(config: &Config, args: &SyncArgs) -> anyhow::Result<Outcome> {
         user: args.user.clone(),
         dry_run: args.dry_run,
         start_mode: config.service.start_mode,
+        addressing: config.exchange.mailbox_addressing,
         ..OnceOptions::default()
     };
     let outcome = sync_once(

@@ -412,6 +412,18 @@ impl Site {
 
     /// [`Site::config`] with `sync` lines added to a `[sync]` section.
     pub fn config_with(&self, exchange: &Exchange, lease_time: u64, sync: &str) -> PathBuf {
+        let secret = text(&exchange.described, "client_secret");
+        self.config_signing_in_with(exchange, lease_time, sync, &secret)
+    }
+
+    /// [`Site::config_with`], signing in with `client_secret` instead of the app's secret.
+    pub fn config_signing_in_with(
+        &self,
+        exchange: &Exchange,
+        lease_time: u64,
+        sync: &str,
+        client_secret: &str,
+    ) -> PathBuf {
         let d = &exchange.described;
         let toml = format!(
             "[service]\npoll_interval = 1\nfull_pass_interval = 60\nlease_time = {lease_time}\n\
@@ -427,7 +439,7 @@ impl Site {
                 .unwrap_or_default(),
             text(d, "tenant_id"),
             text(d, "client_id"),
-            text(d, "client_secret"),
+            client_secret,
             exchange.base,
             text(d, "graph_url"),
         );
@@ -471,6 +483,16 @@ pub fn status(admin: &str) -> Value {
     let (code, body) = http(&format!("http://{admin}"), "GET", "/status", &[], None);
     assert_eq!(code, 200, "{body}");
     serde_json::from_str(&body).expect("JSON")
+}
+
+/// The last error the service reports for `mailbox`, if any.
+pub fn last_error(admin: &str, mailbox: &str) -> Option<String> {
+    status(admin)["mailboxes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["mailbox"] == mailbox)
+        .and_then(|m| m["last_error"].as_str().map(str::to_owned))
 }
 
 /// Whether the service reports a successful pass of `mailbox`.

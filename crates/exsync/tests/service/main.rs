@@ -1,6 +1,7 @@
 //! `exsync run` end to end with real processes: an Exchange emulator process that outlives the
 //! service, changes on either side arriving within seconds, users switched on and off live,
-//! a kill -9 in the middle of a pass, and two services sharing the mailboxes on PostgreSQL.
+//! SIGHUP (new rules, a new client secret), a kill -9 in the middle of a pass, and two services
+//! sharing the mailboxes on PostgreSQL.
 
 mod harness;
 
@@ -152,6 +153,33 @@ fn sighup_rereads_the_configuration_and_the_new_rules_apply_from_the_next_pass()
     site.add_task("ann", "t-2", "Order paper");
     wait_for("both tasks in To Do after the reload", || {
         exchange.task_titles(&ann) == ["Call the supplier", "Order paper"]
+    });
+}
+
+#[test]
+fn sighup_with_a_new_client_secret_signs_in_with_it_without_a_restart() {
+    let exchange = Exchange::start();
+    let ann = exchange.mailbox(0);
+    let site = Site::sqlite();
+    site.business(&["user", "add", "ann", "--mailbox", &ann]);
+    site.add_appointment("ann", "a-1", "Ann planning", 20);
+    // The secret in the file has been replaced in Entra ID: sign-in fails.
+    let config = site.config_signing_in_with(&exchange, 10, "", "the-old-secret");
+    let (service, admin) = site.run(&config);
+    wait_for("the refused sign-in on the status board", || {
+        harness::last_error(&admin, &ann).is_some_and(|e| e.contains("AADSTS7000215"))
+    });
+    assert!(exchange.subjects(&ann).is_empty(), "nothing synced yet");
+
+    // The administrator writes the new secret into the file and sends SIGHUP.
+    site.config(&exchange, 10);
+    hang_up(&service);
+    wait_for(
+        "the appointment in Exchange, signed in with the new secret",
+        || exchange.subjects(&ann) == ["Ann planning"],
+    );
+    wait_for("a successful pass on the status board", || {
+        synced(&admin, &ann)
     });
 }
 

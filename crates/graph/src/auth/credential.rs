@@ -44,6 +44,18 @@ impl fmt::Debug for Credential {
 }
 
 impl Credential {
+    /// True when both are the same secret, or certificates with the same thumbprint (the
+    /// same certificate; its key is the one the certificate names).
+    pub fn same_as(&self, other: &Credential) -> bool {
+        match (self, other) {
+            (Credential::Secret(a), Credential::Secret(b)) => {
+                a.expose_secret() == b.expose_secret()
+            }
+            (Credential::Certificate(a), Credential::Certificate(b)) => a.x5t_s256 == b.x5t_s256,
+            _ => false,
+        }
+    }
+
     /// The credential `[exchange.online]` configures; a certificate file is read and checked
     /// now, so a bad file is reported at start-up.
     pub fn from_config(credential: &OnlineCredential) -> Result<Self, AuthError> {

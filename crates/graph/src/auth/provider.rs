@@ -6,8 +6,14 @@
 //! others wait for its answer (single-flight). A failed refresh is handed to the callers that
 //! were waiting for it too, so ten callers with a wrong secret make one request, not ten.
 //!
+//! [`TokenProvider::reload`] replaces the app's sign-in settings (token URL, client id,
+//! credential) of a running provider and all its clones, e.g. a new client secret read on
+//! SIGHUP: tokens cached under the old settings are no longer handed out, so the next token
+//! request is made with the new credential.
+//!
 //! Invariant: a token leaves this module only as an [`AccessToken`], whose `Debug` is
-//! redacted; the provider's own `Debug` shows neither the credential nor a token.
+//! redacted; the provider's own `Debug` shows neither the credential nor a token; a token is
+//! handed out only while the settings it was obtained with are current.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -66,6 +72,14 @@ impl fmt::Debug for AccessToken {
 struct Cached {
     token: AccessToken,
     refresh_at: Instant,
+    /// The [`Settings::generation`] it was obtained with.
+    generation: u64,
+}
+
+/// The endpoint currently asked, and how often it was replaced.
+struct Settings {
+    endpoint: Arc<TokenEndpoint>,
+    generation: u64,
 }
 
 /// One scope's cache entry.
@@ -79,19 +93,21 @@ struct Slot {
     last_error: Mutex<Option<(u64, AuthError)>>,
 }
 
-/// Hands out app-only access tokens for the configured app. Cheap to clone (shared cache).
+/// Hands out app-only access tokens for the configured app. Cheap to clone (shared cache and
+/// settings).
 #[derive(Clone)]
 pub struct TokenProvider {
-    endpoint: Arc<TokenEndpoint>,
+    settings: Arc<Mutex<Settings>>,
     slots: Arc<Mutex<HashMap<String, Arc<Slot>>>>,
 }
 
 impl fmt::Debug for TokenProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (endpoint, _) = self.current();
         f.debug_struct("TokenProvider")
-            .field("token_url", &self.endpoint.token_url)
-            .field("client_id", &self.endpoint.client_id)
-            .field("credential", &self.endpoint.credential)
+            .field("token_url", &endpoint.token_url)
+            .field("client_id", &endpoint.client_id)
+            .field("credential", &endpoint.credential)
             .finish_non_exhaustive()
     }
 }
@@ -125,30 +141,79 @@ impl TokenProvider {
         credential: Credential,
         http: reqwest::Client,
     ) -> Self {
+        let endpoint = Arc::new(TokenEndpoint {
+            http,
+            token_url,
+            client_id,
+            credential,
+            retry: RetryPolicy::default(),
+        });
         Self {
-            endpoint: Arc::new(TokenEndpoint {
-                http,
-                token_url,
-                client_id,
-                credential,
-                retry: RetryPolicy::default(),
-            }),
+            settings: Arc::new(Mutex::new(Settings {
+                endpoint,
+                generation: 0,
+            })),
             slots: Arc::default(),
         }
     }
 
-    /// Replaces how transient failures are retried (before first use; clones made earlier
-    /// keep the old policy).
-    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
-        let mut endpoint = (*self.endpoint).clone();
-        endpoint.retry = retry;
-        self.endpoint = Arc::new(endpoint);
+    /// Replaces how transient failures are retried (before first use: it applies to this
+    /// provider and every clone of it).
+    pub fn with_retry_policy(self, retry: RetryPolicy) -> Self {
+        {
+            let mut settings = self.lock_settings();
+            let mut endpoint = (*settings.endpoint).clone();
+            endpoint.retry = retry;
+            settings.endpoint = Arc::new(endpoint);
+        }
         self
     }
 
     /// The token endpoint asked.
-    pub fn token_url(&self) -> &str {
-        &self.endpoint.token_url
+    pub fn token_url(&self) -> String {
+        self.current().0.token_url.clone()
+    }
+
+    /// Replaces the token URL, the client id and the credential (e.g. a new client secret
+    /// after SIGHUP) for this provider and every clone. When anything differs, the tokens
+    /// cached so far are no longer handed out: the next [`Self::token`] asks Entra ID with the
+    /// new settings. Returns whether anything differed.
+    pub fn reload(&self, token_url: String, client_id: String, credential: Credential) -> bool {
+        let mut settings = self.lock_settings();
+        let current = &settings.endpoint;
+        if current.token_url == token_url
+            && current.client_id == client_id
+            && current.credential.same_as(&credential)
+        {
+            return false;
+        }
+        let endpoint = TokenEndpoint {
+            http: current.http.clone(),
+            token_url,
+            client_id,
+            credential,
+            retry: current.retry,
+        };
+        settings.endpoint = Arc::new(endpoint);
+        settings.generation += 1;
+        true
+    }
+
+    /// [`Self::reload`] with the settings of `[exchange.online]` (a certificate file is loaded
+    /// now; when that fails nothing changes and the error says why).
+    pub fn reload_from_config(&self, config: &OnlineConfig) -> Result<bool, AuthError> {
+        let credential = Credential::from_config(&config.credential)?;
+        Ok(self.reload(config.token_url(), config.client_id.clone(), credential))
+    }
+
+    fn lock_settings(&self) -> std::sync::MutexGuard<'_, Settings> {
+        self.settings.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The endpoint to ask now and its generation.
+    fn current(&self) -> (Arc<TokenEndpoint>, u64) {
+        let settings = self.lock_settings();
+        (Arc::clone(&settings.endpoint), settings.generation)
     }
 
     /// A token for `scope` (e.g. [`GRAPH_SCOPE`]): the cached one while it is fresh, else a
@@ -157,7 +222,9 @@ impl TokenProvider {
         let slot = self.slot(scope);
         let seen = slot.finished.load(Ordering::Acquire);
         let mut cached = slot.cached.lock().await;
-        if let Some(c) = cached.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+        let (endpoint, generation) = self.current();
+        let fresh = |c: &&Cached| c.generation == generation && Instant::now() < c.refresh_at;
+        if let Some(c) = cached.as_ref().filter(fresh) {
             return Ok(c.token.clone());
         }
         // Someone else's refresh finished while we waited and failed: share its answer.
@@ -171,8 +238,8 @@ impl TokenProvider {
             }
         }
         let asked_at = Instant::now();
-        let result = self.endpoint.request(scope).await;
-        let generation = slot.finished.fetch_add(1, Ordering::AcqRel) + 1;
+        let result = endpoint.request(scope).await;
+        let finished = slot.finished.fetch_add(1, Ordering::AcqRel) + 1;
         let mut last = slot
             .last_error
             .lock()
@@ -192,11 +259,12 @@ impl TokenProvider {
                 *cached = Some(Cached {
                     refresh_at: asked_at + refresh_after(issued.expires_in, issued.refresh_in),
                     token: token.clone(),
+                    generation,
                 });
                 Ok(token)
             }
             Err(error) => {
-                *last = Some((generation, error.clone()));
+                *last = Some((finished, error.clone()));
                 Err(error)
             }
         }

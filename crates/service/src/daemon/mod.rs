@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use exsync_business::BusinessDb;
+use exsync_config::MailboxAddressing;
 use exsync_runtime::MailboxConnector;
 use exsync_store::StateStore;
 use futures_util::StreamExt;
@@ -71,6 +72,8 @@ pub struct Service<'a, X> {
     pub lease_time: Duration,
     /// Passes at once.
     pub max_passes: usize,
+    /// Which name addresses a user's mailbox (`exchange.mailbox_addressing`).
+    pub addressing: MailboxAddressing,
 }
 
 /// Runs the service until `stop` completes; settings come from `settings` (the latest value
@@ -114,7 +117,7 @@ pub async fn run_service<X: MailboxConnector>(
             // Bounded, so that a hanging database never holds back a stop for long.
             let read = tokio::time::timeout(
                 DATABASE_CALL_LIMIT,
-                roster::read_roster(service.business, service.board),
+                roster::read_roster(service.business, service.board, service.addressing),
             );
             let read = match while_polling(read, &mut running, &mut state.done).await {
                 Ok(read) => read.map_err(|e| e.to_string()),

@@ -1,13 +1,16 @@
 //! Resetting a mailbox: with deletion only linked items go, a failed delete stays linked;
-//! without deletion the stamps re-link everything; no duplicates either way.
+//! without deletion the stamps re-link everything; no duplicates either way; a reset of one
+//! kind leaves the other kinds' links, cursors and items alone.
 
 use std::future::Future;
 
+use exsync_business::Origin;
 use exsync_engine::SyncWindow;
-use exsync_model::{ExchangeId, ItemKind};
+use exsync_model::{Appointment, BusinessId, ExchangeId, ItemKind, Task};
 use exsync_runtime::graph::GraphConnector;
 use exsync_runtime::{
-    Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written, reset_mailbox,
+    ALL_KINDS, Collected, ExchangeSide, ExchangeWrite, LinkedItems, SideError, Written,
+    reset_mailbox,
 };
 
 use super::{business_titled, events_titled, links, world_on, world_with};
@@ -30,9 +33,15 @@ async fn reset_with_deletion_removes_only_linked_items_and_the_next_pass_exports
         )
         .await;
 
-    let reset = reset_mailbox(&world.state, &world.connector, world.mailbox(0), true)
-        .await
-        .expect("reset");
+    let reset = reset_mailbox(
+        &world.state,
+        &world.connector,
+        world.mailbox(0),
+        true,
+        &ALL_KINDS,
+    )
+    .await
+    .expect("reset");
     assert_eq!(reset.deleted_in_exchange, 3, "{reset:?}");
     assert_eq!(reset.links_forgotten, 3);
     assert!(reset.failed.is_empty(), "{reset:?}");
@@ -77,9 +86,15 @@ async fn reset_without_deletion_relinks(backend: Backend) {
         return;
     };
     world.sync().await;
-    let reset = reset_mailbox(&world.state, &world.connector, world.mailbox(0), false)
-        .await
-        .expect("reset");
+    let reset = reset_mailbox(
+        &world.state,
+        &world.connector,
+        world.mailbox(0),
+        false,
+        &ALL_KINDS,
+    )
+    .await
+    .expect("reset");
     assert_eq!((reset.deleted_in_exchange, reset.links_forgotten), (0, 3));
     assert_eq!(links(&world).await, 0);
 
@@ -107,6 +122,106 @@ async fn reset_without_deletion_relinks(backend: Backend) {
 }
 
 #[tokio::test]
+async fn a_reset_of_appointments_leaves_tasks_linked_and_in_to_do() {
+    let mut world = world_with(&THREE).await;
+    world
+        .rules
+        .set_direction(ItemKind::Task, exsync_engine::Direction::Both);
+    world
+        .business
+        .upsert_task(
+            world.login(0),
+            &BusinessId::from("T-1"),
+            &Task::new("Order paper"),
+            Origin::Business,
+        )
+        .await
+        .expect("written");
+    world.sync().await;
+    let mailbox = world.mailbox(0);
+    let task_links = || async {
+        world
+            .state
+            .links(mailbox, ItemKind::Task)
+            .await
+            .expect("links")
+            .len()
+    };
+    assert_eq!((links(&world).await, task_links().await), (3, 1));
+    let task_cursor = ExchangeSide::<Task>::cursor_name(&world.connector);
+    let event_cursor = ExchangeSide::<Appointment>::cursor_name(&world.connector);
+    let state = &world.state;
+    let cursor =
+        |name: &'static str| async move { state.cursor(mailbox, name).await.expect("cursor") };
+    assert!(cursor(task_cursor).await.is_some() && cursor(event_cursor).await.is_some());
+
+    let reset = reset_mailbox(
+        &world.state,
+        &world.connector,
+        mailbox,
+        true,
+        &[ItemKind::Appointment],
+    )
+    .await
+    .expect("reset");
+    assert_eq!((reset.deleted_in_exchange, reset.links_forgotten), (3, 3));
+    assert_eq!((links(&world).await, task_links().await), (0, 1));
+    assert!(
+        cursor(event_cursor).await.is_none(),
+        "the events' cursor is forgotten"
+    );
+    assert!(
+        cursor(task_cursor).await.is_some(),
+        "the tasks' cursor stays"
+    );
+    for subject in THREE {
+        assert_eq!(events_titled(&world, subject).await, 0, "{subject}");
+    }
+    let tasks = world
+        .outlook
+        .get(&format!("/users/{mailbox}/todo/lists"))
+        .await;
+    let list = tasks["value"]
+        .as_array()
+        .and_then(|lists| {
+            lists
+                .iter()
+                .find(|l| l["wellknownListName"] == "defaultList")
+        })
+        .and_then(|l| l["id"].as_str())
+        .expect("the default list")
+        .to_owned();
+    let in_to_do = world
+        .outlook
+        .get(&format!("/users/{mailbox}/todo/lists/{list}/tasks"))
+        .await;
+    assert_eq!(in_to_do["value"][0]["title"], "Order paper", "{in_to_do}");
+
+    let again = world.sync().await;
+    let of = |kind: ItemKind, count: fn(&exsync_runtime::KindReport) -> usize| {
+        again
+            .reports
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(count)
+            .sum::<usize>()
+    };
+    assert_eq!(
+        of(ItemKind::Appointment, |r| r.exchange.created),
+        3,
+        "{}",
+        describe(&again)
+    );
+    assert_eq!(
+        of(ItemKind::Task, |r| r.exchange.created + r.business.created),
+        0,
+        "the task stays linked: {}",
+        describe(&again)
+    );
+    assert!(quiet(&world.sync().await));
+}
+
+#[tokio::test]
 async fn a_failed_delete_keeps_its_link_and_is_reported() {
     let world = world_with(&THREE).await;
     world.sync().await;
@@ -120,7 +235,7 @@ async fn a_failed_delete_keeps_its_link_and_is_reported() {
         inner: &world.connector,
         refused: refused.clone(),
     };
-    let reset = reset_mailbox(&world.state, &connector, world.mailbox(0), true)
+    let reset = reset_mailbox(&world.state, &connector, world.mailbox(0), true, &ALL_KINDS)
         .await
         .expect("reset");
     assert_eq!((reset.deleted_in_exchange, reset.links_forgotten), (2, 2));
