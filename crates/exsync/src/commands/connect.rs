@@ -148,13 +148,14 @@ async fn start_emulator_for(
         .list_users()
         .await
         .context("cannot read the users of the business database")?;
-    start_emulator_with(&users).await
+    start_emulator_with(&users, addressing).await
 }
 
 /// An in-process emulator whose tenant has a mailbox for every enabled one of `users` with a
-/// mailbox address (and the sample mailboxes besides).
+/// mailbox address (and the sample mailboxes besides), named as `addressing` says.
 pub(super) async fn start_emulator_with(
     users: &[exsync_business::User],
+    addressing: MailboxAddressing,
 ) -> anyhow::Result<EmulatorHandle> {
     let mut organisation = Organisation::sample();
     if let Some(tenant) = organisation.tenants.first_mut() {

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use exsync_business::User;
 use exsync_config::{Config, ExchangeTarget, OnlineConfig, OnlineCredential, SecretExpiry};
 use exsync_emulator::EmulatorHandle;
-use exsync_graph::auth::{Credential, TokenProvider};
+use exsync_graph::auth::{Credential, GRAPH_SCOPE, TokenProvider};
 use exsync_graph::client::{GraphClient, GraphTokens};
 use exsync_i18n::tr;
 
@@ -27,6 +27,8 @@ pub struct Target {
     pub client: GraphClient,
     /// The application (client) id, for messages.
     pub app: String,
+    /// The scope tokens are asked for (`exchange.online.scope`), as `sync` asks.
+    pub scope: String,
     /// The in-process emulator, kept alive while checking.
     pub emulator: Option<EmulatorHandle>,
 }
@@ -43,7 +45,7 @@ pub async fn connect(config: &Config, users: &[User]) -> (Option<Target>, CheckL
                 .cloned()
                 .map(|u| User { enabled: true, ..u })
                 .collect();
-            match start_emulator_with(&users).await {
+            match start_emulator_with(&users, config.exchange.mailbox_addressing).await {
                 Ok(emulator) => {
                     let provider = Arc::new(TokenProvider::new(
                         emulator.token_url(),
@@ -51,8 +53,9 @@ pub async fn connect(config: &Config, users: &[User]) -> (Option<Target>, CheckL
                         Credential::Secret(emulator.client_secret().into()),
                     ));
                     let target = Target {
-                        client: graph_client(&emulator.graph_url(), &provider),
+                        client: graph_client(&emulator.graph_url(), &provider, GRAPH_SCOPE),
                         app: emulator.client_id(),
+                        scope: GRAPH_SCOPE.to_owned(),
                         provider,
                         emulator: Some(emulator),
                     };
@@ -87,8 +90,9 @@ pub async fn connect(config: &Config, users: &[User]) -> (Option<Target>, CheckL
                 Ok(provider) => {
                     let provider = Arc::new(provider);
                     let target = Target {
-                        client: graph_client(&online.graph_url, &provider),
+                        client: graph_client(&online.graph_url, &provider, &online.scope),
                         app: online.client_id.clone(),
+                        scope: online.scope.clone(),
                         provider,
                         emulator: None,
                     };
@@ -110,8 +114,11 @@ pub async fn connect(config: &Config, users: &[User]) -> (Option<Target>, CheckL
     }
 }
 
-fn graph_client(url: &str, provider: &Arc<TokenProvider>) -> GraphClient {
-    GraphClient::new(url, Arc::new(GraphTokens::new(provider.clone())))
+fn graph_client(url: &str, provider: &Arc<TokenProvider>, scope: &str) -> GraphClient {
+    GraphClient::new(
+        url,
+        Arc::new(GraphTokens::new(provider.clone()).with_scope(scope)),
+    )
 }
 
 /// The credential's expiry: the emulator's secret, the configured secret's noted date, or the

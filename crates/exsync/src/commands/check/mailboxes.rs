@@ -39,7 +39,15 @@ pub async fn check_users(
     };
     let needs = needed(&config.sync);
     futures_util::stream::iter(users)
-        .map(|user| check_user(target, &needs, roles, user))
+        .map(|user| {
+            check_user(
+                target,
+                &needs,
+                roles,
+                user,
+                config.exchange.mailbox_addressing,
+            )
+        })
         .buffered(USERS_AT_ONCE)
         .collect::<Vec<_>>()
         .await
@@ -54,8 +62,11 @@ async fn check_user(
     needs: &[Needed],
     roles: &Roles,
     user: &User,
+    addressing: exsync_config::MailboxAddressing,
 ) -> Vec<CheckLine> {
-    let Some(mailbox) = user.mailbox.as_deref().filter(|m| !m.trim().is_empty()) else {
+    // The mailbox as the sync addresses it (`exchange.mailbox_addressing`).
+    let addressed = exsync_runtime::mailbox_of(user, addressing);
+    let Some(mailbox) = addressed.filter(|m| !m.trim().is_empty()) else {
         return vec![
             CheckLine::failed(
                 CheckId::Users,

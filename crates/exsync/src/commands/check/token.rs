@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use exsync_config::{Config, Direction, ExchangeTarget, ExposeSecret, SyncConfig};
-use exsync_graph::auth::{AuthError, GRAPH_SCOPE, TokenProvider};
+use exsync_graph::auth::{AuthError, TokenProvider};
 use exsync_i18n::tr;
 
 use super::exchange::Target;
@@ -99,7 +99,7 @@ pub async fn obtain(config: &Config, target: Option<&Target>) -> (CheckLine, Opt
             None,
         );
     };
-    match target.provider.token(GRAPH_SCOPE).await {
+    match target.provider.token(&target.scope).await {
         Ok(token) => match roles_of(token.secret().expose_secret()) {
             Some(roles) => (
                 CheckLine::passed(
