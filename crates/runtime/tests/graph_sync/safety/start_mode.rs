@@ -31,6 +31,20 @@ async fn sync_changes_only(world: &World) -> OnceOutcome {
     outcome
 }
 
+/// Waits until the clock shows a later whole second than now (the start mark has whole
+/// seconds: a pass must run in a later second than the items written before it).
+async fn next_second() {
+    let written = Utc::now().trunc_subsecs(0);
+    let start = Instant::now();
+    while Utc::now().trunc_subsecs(0) <= written {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the clock stands"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn changes_only_transfers_what_is_new_or_changed_after_the_first_pass() {
     let world = world_with(&["Old business"]).await;
@@ -45,15 +59,7 @@ async fn changes_only_transfers_what_is_new_or_changed_after_the_first_pass() {
         .await;
     // The start mark has whole seconds: the first pass must run in a later second than the
     // items above were written in.
-    let written = Utc::now().trunc_subsecs(0);
-    let start = Instant::now();
-    while Utc::now().trunc_subsecs(0) <= written {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the clock stands"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    next_second().await;
 
     let first = sync_changes_only(&world).await;
     assert_eq!(
@@ -117,19 +123,11 @@ async fn changes_only_transfers_what_is_new_or_changed_after_the_first_pass() {
 #[tokio::test]
 async fn changes_only_sees_a_change_the_vendor_did_not_stamp_in_updated_at() {
     let world = world_with(&["Old business"]).await;
-    let written = Utc::now().trunc_subsecs(0);
-    let start = Instant::now();
-    while Utc::now().trunc_subsecs(0) <= written {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the clock stands"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    next_second().await;
     let first = sync_changes_only(&world).await;
     assert!(quiet(&first), "{}", describe(&first));
     // A later second than the mark, so the journal entry is newer than it.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    next_second().await;
     let url = format!("sqlite://{}", world.dir().join("business.db").display());
     let pool = sqlx::SqlitePool::connect(&url)
         .await
