@@ -218,13 +218,13 @@ async fn run<T: SyncKind, X: ExchangeSide<T>>(
             mark.at.to_rfc3339(),
         );
     }
-    if applied.failed_writes == 0 && plan.held.is_none() && gathered.ambiguous.is_empty() {
+    if applied.failed_writes == 0 && plan.held.is_none() && !gathered.hold_cursor {
         left_out.extend(applied.written.iter().cloned());
         let next_cursor = exchange.cursor_after_writes(&next_cursor, &left_out);
         commit.set_cursor(mailbox, exchange.cursor_name(), next_cursor);
     } else if let Some(old) = &cursor {
-        // Some write failed, deletions are held or items are ambiguous: the next pass reads
-        // the same changes again, and also checks what this pass did write.
+        // Some write failed, deletions are held or unlinked items were held out: the next
+        // pass reads the same changes again, and also checks what this pass did write.
         let mut check = applied.written.clone();
         check.extend(applied.failed.iter().cloned());
         let kept = exchange.cursor_after_writes(old, &check);

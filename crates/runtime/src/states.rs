@@ -54,6 +54,9 @@ pub struct Gathered<T> {
     pub ambiguous: Vec<Ambiguity>,
     /// Unlinked items that look alike on one side (reported, copied).
     pub lookalikes: Vec<String>,
+    /// True when unlinked items were held out (ambiguous, or stamped with a malformed
+    /// record): the Exchange cursor must not move past them, so the next pass sees them again.
+    pub hold_cursor: bool,
 }
 
 /// Builds one [`ItemState`] per item; with `pair_existing`, unlinked items both sides hold
@@ -107,6 +110,7 @@ pub fn gather<T: SyncKind>(
     }
     let mut stamped: HashMap<BusinessId, ExchangeItem<T>> = HashMap::new();
     let mut unstamped = Vec::new();
+    let mut held_out = false;
     for (_, item) in present {
         if rejected_exchange.contains(&item.id) {
             continue;
@@ -115,6 +119,9 @@ pub fn gather<T: SyncKind>(
             Some(id) if business.contains_key(id) && !stamped.contains_key(id) => {
                 stamped.insert(id.clone(), item);
             }
+            // Its business record is malformed this pass: left alone, neither imported as a
+            // new record nor paired with another one.
+            Some(id) if business_rejected.contains(id) => held_out = true,
             _ => unstamped.push(item),
         }
     }
@@ -137,6 +144,7 @@ pub fn gather<T: SyncKind>(
         paired: HashSet::new(),
         ambiguous: Vec::new(),
         lookalikes: Vec::new(),
+        hold_cursor: held_out,
     };
     let (unmatched, unstamped) = if pair_existing {
         let pairing = pair(T::KIND, unmatched, unstamped);
@@ -144,6 +152,7 @@ pub fn gather<T: SyncKind>(
             gathered.paired.insert(found.id.clone());
             gathered.states.push(found_on_both(id, item, found));
         }
+        gathered.hold_cursor |= !pairing.ambiguous.is_empty();
         gathered.ambiguous = pairing.ambiguous;
         gathered.lookalikes = pairing.lookalikes;
         (pairing.business, pairing.exchange)
@@ -274,6 +283,28 @@ mod tests {
                 .map(String::as_str),
             Some("ck-Y")
         );
+    }
+
+    #[test]
+    fn an_item_stamped_with_a_malformed_record_is_neither_imported_nor_paired() {
+        let business = HashMap::from([("8".into(), Observed::new(Task::new("call")))]);
+        let gathered = gather(
+            &[],
+            SidesNow {
+                business,
+                business_rejected: HashSet::from(["7".into()]),
+                exchange: collected(vec![x("X", Some("7"), "call")], vec![]),
+            },
+            true,
+        );
+        let changes: Vec<_> = gathered.states.iter().map(ItemState::changes).collect();
+        assert_eq!(
+            changes,
+            [(Change::New, Change::Absent)],
+            "only record 8, unpaired"
+        );
+        assert!(gathered.paired.is_empty());
+        assert!(gathered.hold_cursor, "the next pass must see X again");
     }
 
     #[test]

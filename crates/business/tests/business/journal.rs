@@ -14,7 +14,8 @@ on_both!(
     every_business_change_is_journaled,
     exsync_writes_are_marked_and_later_vendor_writes_are_not,
     listeners_wake_up_on_changes,
-    journal_reads_in_pages_and_prunes
+    journal_reads_in_pages_and_prunes,
+    journal_change_times_name_the_business_applications_last_change
 );
 
 /// An expected journal entry: kind, id, operation, origin.
@@ -274,4 +275,46 @@ async fn running_transactions_hold_back_later_entries() {
         assert_eq!(ids, ["T-slow", "T-fast"]);
     })
     .await;
+}
+
+/// Start mode "changes only" reads when the business application last changed each record
+/// from the journal: exsync's own writes and other owners' records do not count.
+async fn journal_change_times_name_the_business_applications_last_change(t: TestDb) {
+    let db = t.ready().await;
+    add_user(db, "eva").await;
+    add_user(db, "jan").await;
+    let exsync_only = BusinessId::from("APP-X");
+    db.upsert_appointment("eva", &exsync_only, &weekly_meeting(), Origin::Exsync)
+        .await
+        .expect("writes");
+    db.upsert_appointment(
+        "eva",
+        &BusinessId::from("APP-B"),
+        &weekly_meeting(),
+        Origin::Business,
+    )
+    .await
+    .expect("writes");
+    db.upsert_appointment(
+        "jan",
+        &BusinessId::from("APP-J"),
+        &weekly_meeting(),
+        Origin::Business,
+    )
+    .await
+    .expect("writes");
+    t.vendor
+        .exec("UPDATE exsync_appointments SET subject = 'Vendor' WHERE id = 'APP-X'")
+        .await;
+    let times = db
+        .journal_change_times(exsync_model::ItemKind::Appointment, "eva")
+        .await
+        .expect("read");
+    let mut ids: Vec<&str> = times.keys().map(BusinessId::as_str).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["APP-B", "APP-X"], "eva's records the vendor wrote");
+    let now = chrono::Utc::now();
+    for at in times.values() {
+        assert!((now - *at).num_minutes().abs() < 5, "a current time: {at}");
+    }
 }
