@@ -12,4 +12,5 @@
 pub mod auth;
 pub mod client;
 pub mod delta;
+pub mod tls;
 pub mod wire;

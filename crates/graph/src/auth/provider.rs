@@ -126,7 +126,7 @@ impl TokenProvider {
 
     /// A provider from plain parts (tests use the emulator's token URL).
     pub fn new(token_url: String, client_id: String, credential: Credential) -> Self {
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .build()

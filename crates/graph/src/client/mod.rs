@@ -153,7 +153,7 @@ impl std::fmt::Debug for GraphClient {
 impl GraphClient {
     /// A client for the Graph at `base_url` (`https://graph.microsoft.com/v1.0`).
     pub fn new(base_url: impl Into<String>, tokens: Arc<dyn TokenSource>) -> Self {
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
             .pool_max_idle_per_host(64)
             .timeout(std::time::Duration::from_secs(100))
             .build()
