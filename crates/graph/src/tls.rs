@@ -3,7 +3,9 @@
 //! inspection proxy or private CA installed there is trusted as by any other program.
 //!
 //! Invariant: every HTTP client of the connector is built from [`http_client_builder`], which
-//! installs the process's TLS provider first; a client built without one would refuse `https`.
+//! installs *ring* as the process's TLS provider first (rustls is built with two providers —
+//! *ring* for the database driver, aws-lc for reqwest's fallback — so a process default keeps
+//! every TLS configuration in the process unambiguous).
 
 use std::sync::Once;
 
