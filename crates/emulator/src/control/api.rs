@@ -210,16 +210,9 @@ fn throttle(state: &mut State, t: &Throttle) -> Response {
 }
 
 fn switch_ews(state: &mut State, e: &EwsSwitch) -> Response {
-    let tenant =
-        state.org.tenants.iter_mut().find(|t| {
-            t.id.eq_ignore_ascii_case(&e.tenant) || t.domain.eq_ignore_ascii_case(&e.tenant)
-        });
-    match tenant {
-        Some(tenant) => {
-            tenant.ews_enabled = e.enabled;
-            done()
-        }
-        None => answer(
+    match crate::ews::switch_ews(state, &e.tenant, e.enabled) {
+        Ok(()) => done(),
+        Err(_) => answer(
             StatusCode::NOT_FOUND,
             json!({"error": "no such tenant (give its id or domain)"}),
         ),

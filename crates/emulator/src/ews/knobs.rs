@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::EwsState;
 use crate::server::EmulatorHandle;
+use crate::store::State;
 
 /// `EWSMaxSubscriptions` of an Exchange Online mailbox.
 pub const DEFAULT_MAX_SUBSCRIPTIONS: usize = 20;
@@ -159,14 +160,22 @@ impl EmulatorHandle {
     /// Switches EWS on or off for the tenant with this id or domain; switched off, every
     /// authenticated EWS request of the tenant answers HTTP 403.
     pub fn set_ews_enabled(&self, tenant: &str, enabled: bool) -> Result<(), UnknownTenant> {
-        let mut state = self.store().lock();
-        let found = state
-            .org
-            .tenants
-            .iter_mut()
-            .find(|t| t.id.eq_ignore_ascii_case(tenant) || t.domain.eq_ignore_ascii_case(tenant))
-            .ok_or_else(|| UnknownTenant(tenant.to_owned()))?;
-        found.ews_enabled = enabled;
-        Ok(())
+        switch_ews(&mut self.store().lock(), tenant, enabled)
     }
+}
+
+/// Switches EWS on or off for the tenant with this id or domain (letter case ignored).
+pub(crate) fn switch_ews(
+    state: &mut State,
+    tenant: &str,
+    enabled: bool,
+) -> Result<(), UnknownTenant> {
+    let found = state
+        .org
+        .tenants
+        .iter_mut()
+        .find(|t| t.id.eq_ignore_ascii_case(tenant) || t.domain.eq_ignore_ascii_case(tenant))
+        .ok_or_else(|| UnknownTenant(tenant.to_owned()))?;
+    found.ews_enabled = enabled;
+    Ok(())
 }

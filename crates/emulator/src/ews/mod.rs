@@ -49,8 +49,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub use error::{EwsError, ItemError};
-pub(crate) use knobs::EwsSettings;
 pub use knobs::UnknownTenant;
+pub(crate) use knobs::{EwsSettings, switch_ews};
 
 use crate::org::Mailbox;
 use crate::server::{EmulatorHandle, Shared};
