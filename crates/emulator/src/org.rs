@@ -40,6 +40,9 @@ pub struct Tenant {
     pub mailboxes: Vec<Mailbox>,
     /// The EWS service account that holds impersonation rights on every mailbox.
     pub ews_account: ServiceAccount,
+    /// Whether EWS is switched on (`Set-OrganizationConfig -EwsEnabled`); off, every
+    /// authenticated EWS request answers HTTP 403, as Exchange Online does since October 2026.
+    pub ews_enabled: bool,
 }
 
 /// An app registration.
@@ -212,6 +215,7 @@ impl Organisation {
                 username: format!("svc-exsync@{domain}"),
                 password: ids::client_secret(),
             },
+            ews_enabled: true,
         };
         Self {
             tenants: vec![tenant],

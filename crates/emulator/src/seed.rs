@@ -95,6 +95,12 @@ struct FileTenant {
     apps: Vec<FileApp>,
     mailboxes: Vec<FileMailbox>,
     ews_account: FileAccount,
+    #[serde(default = "switched_on")]
+    ews_enabled: bool,
+}
+
+fn switched_on() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -324,6 +330,7 @@ fn tenant(at: &str, ft: FileTenant, dir: &Path) -> Result<TenantItems, SeedError
             username: ft.ews_account.username,
             password: ft.ews_account.password,
         },
+        ews_enabled: ft.ews_enabled,
     };
     Ok((tenant, events, folder_items))
 }

@@ -77,6 +77,13 @@ struct Lifetime {
     seconds: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EwsSwitch {
+    tenant: String,
+    enabled: bool,
+}
+
 fn answer(status: StatusCode, body: Value) -> Response {
     (status, Json(body)).into_response()
 }
@@ -154,6 +161,15 @@ pub(super) async fn serve(shared: &Shared, request: Request) -> Response {
             state.control.expire_sync_states();
             done()
         }
+        (Method::PUT, "/ews") => with(&bytes, |e: crate::ews::EwsSettings| {
+            state.ews.apply(&e);
+            done()
+        }),
+        (Method::POST, "/drop-subscriptions") => {
+            state.ews.drop_subscriptions();
+            done()
+        }
+        (Method::PUT, "/ews-enabled") => with(&bytes, |e: EwsSwitch| switch_ews(&mut state, &e)),
         (Method::POST, "/expire-client-secret") => with(&bytes, |c: ClientId| {
             expire_secrets(&mut state, &c.client_id)
         }),
@@ -189,6 +205,16 @@ fn throttle(state: &mut State, t: &Throttle) -> Response {
         None => answer(
             StatusCode::NOT_FOUND,
             json!({"error": "no such mailbox (give its id, UPN or address)"}),
+        ),
+    }
+}
+
+fn switch_ews(state: &mut State, e: &EwsSwitch) -> Response {
+    match crate::ews::switch_ews(state, &e.tenant, e.enabled) {
+        Ok(()) => done(),
+        Err(_) => answer(
+            StatusCode::NOT_FOUND,
+            json!({"error": "no such tenant (give its id or domain)"}),
         ),
     }
 }

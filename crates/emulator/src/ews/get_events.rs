@@ -6,10 +6,11 @@
 //! [`MAX_EVENTS_PER_ANSWER`] per answer with `MoreEvents` telling whether more wait; with no
 //! event a `StatusEvent` carries the current watermark; `PreviousWatermark` is the watermark
 //! the client sent. A successful call restarts the subscription's timeout. A subscription whose
-//! timeout passed answers `ErrorExpiredSubscription` once and is removed (Microsoft's
-//! ResponseCode reference: "GetEvents ... called on a subscription that was deleted because it
-//! expired"); from then on, like an unknown or unsubscribed id, `ErrorSubscriptionNotFound`
-//! ("Handling notification-related errors in EWS": "the subscription might have expired").
+//! timeout passed is gone: like an unknown, unsubscribed or dropped (server restart) id it
+//! answers `ErrorSubscriptionNotFound` ("Handling notification-related errors in EWS": "The
+//! subscription might have expired, the EWS process might have been restarted"); with the
+//! knob `expired_answers_once` it answers `ErrorExpiredSubscription` once while it is removed
+//! (Microsoft's ResponseCode reference), then not found.
 
 use super::Ctx;
 use super::error::{EwsError, ItemError};
@@ -86,6 +87,9 @@ fn answer(ctx: &mut Ctx<'_>, id: String, previous: String) -> Result<Answer, Ite
     let sub = match ctx.ews.subscriptions.get(&id) {
         Some(sub) if sub.expired(now) => {
             ctx.ews.subscriptions.remove(&id);
+            if !ctx.knobs.expired_answers_once {
+                return Err(not_found());
+            }
             // Unverified: the MessageText Exchange writes with this code.
             return Err(ItemError::new(
                 "ErrorExpiredSubscription",

@@ -26,6 +26,7 @@ mod get_events;
 mod get_folder;
 mod get_item;
 mod ids;
+mod knobs;
 mod mailbox_ews;
 mod messages;
 mod notifications;
@@ -48,6 +49,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub use error::{EwsError, ItemError};
+pub use knobs::UnknownTenant;
+pub(crate) use knobs::{EwsSettings, switch_ews};
 
 use crate::org::Mailbox;
 use crate::server::{EmulatorHandle, Shared};
@@ -96,12 +99,13 @@ const UNSERVED: &[&str] = &[
 /// The largest request body read (EWS batches stay far below).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// EWS state kept in the store: the capture directory for tests, requests in flight.
+/// EWS state kept in the store: the capture directory for tests, requests in flight, knobs.
 #[derive(Debug, Default)]
 pub struct EwsState {
     capture_dir: Option<PathBuf>,
     captured: u64,
     concurrency: throttle::Concurrency,
+    knobs: knobs::Knobs,
     /// Created folders and pull subscriptions, by mailbox id.
     mailboxes: HashMap<String, mailbox_ews::MailboxEws>,
     /// How far the EWS clock (subscription timeouts) runs ahead of the system clock.
@@ -118,6 +122,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) ews: &'a mut mailbox_ews::MailboxEws,
     /// The EWS clock's time of the request.
     pub(crate) now: chrono::DateTime<chrono::Utc>,
+    /// The knobs as the request found them.
+    pub(crate) knobs: knobs::Knobs,
 }
 
 impl EmulatorHandle {
@@ -159,15 +165,27 @@ pub(crate) async fn intercept(
     let Ok(caller) = caller else {
         return unauthorized();
     };
+    if !ews_enabled(&shared, &caller) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
     let Some(_slot) = throttle::enter(&shared, &caller) else {
-        let xml = throttle::busy_fault();
-        capture(&shared, "ServerBusy", None, &xml);
+        let xml = throttle::connection_count_fault(throttle::max_concurrency(&shared));
+        capture(&shared, "ExceededConnectionCount", None, &xml);
         return xml_response(StatusCode::INTERNAL_SERVER_ERROR, xml);
     };
     let text = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(_) => String::new(),
     };
+    let _sync_slot = match sync_slot(&shared, &caller, &text) {
+        Ok(slot) => slot,
+        Err(operation) => {
+            let xml = throttle::sync_busy_response(&shared, &operation);
+            capture(&shared, &operation, Some(&text), &xml);
+            return xml_response(StatusCode::OK, xml);
+        }
+    };
+    hold(&shared).await;
     let (operation, status, xml) = match handle(&shared, &caller, &text) {
         Ok((operation, xml)) => (operation, StatusCode::OK, xml),
         Err((_, EwsError::Unauthorized)) => return unauthorized(),
@@ -185,6 +203,62 @@ pub(crate) async fn intercept(
         &xml,
     );
     xml_response(status, xml)
+}
+
+/// Whether EWS is switched on for the caller's tenant.
+fn ews_enabled(shared: &Shared, caller: &auth::Caller) -> bool {
+    let tenant_id = match caller {
+        auth::Caller::Account { tenant_id, .. } | auth::Caller::App { tenant_id, .. } => tenant_id,
+    };
+    let state = shared.store.lock();
+    state
+        .org
+        .tenants
+        .iter()
+        .find(|t| &t.id == tenant_id)
+        .is_none_or(|t| t.ews_enabled)
+}
+
+/// A sync call's slot in its mailbox (`None` for other operations and for requests that will
+/// fail anyway), or the operation's name when the mailbox has `ConcurrentSyncCalls` in flight.
+fn sync_slot(
+    shared: &Shared,
+    caller: &auth::Caller,
+    text: &str,
+) -> Result<Option<throttle::SyncSlot>, String> {
+    let Ok(request) = envelope::parse(text) else {
+        return Ok(None);
+    };
+    let operation = request.operation.name.clone();
+    if !throttle::is_sync_call(shared, &operation) {
+        return Ok(None);
+    }
+    let mailbox = {
+        let state = shared.store.lock();
+        auth::target(&state, caller, request.impersonation.as_ref())
+    };
+    match mailbox {
+        Ok(mailbox) => throttle::enter_sync(shared, &mailbox.id)
+            .map(Some)
+            .ok_or(operation),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Waits out the latency knob, looking again every few milliseconds so that lowering the knob
+/// releases requests already waiting.
+async fn hold(shared: &Shared) {
+    let start = std::time::Instant::now();
+    loop {
+        let latency = shared.store.lock().ews.knobs.latency;
+        let Some(left) = latency
+            .checked_sub(start.elapsed())
+            .filter(|l| !l.is_zero())
+        else {
+            return;
+        };
+        tokio::time::sleep(left.min(std::time::Duration::from_millis(20))).await;
+    }
 }
 
 fn unauthorized() -> Response {
@@ -242,11 +316,13 @@ fn handle(shared: &Shared, caller: &auth::Caller, text: &str) -> Handled {
         .get_mut(&mailbox.id)
         .ok_or_else(|| failed(EwsError::no_mailbox(&mailbox.mail)))?;
     let now = chrono::Utc::now() + state.ews.clock_offset;
+    let knobs = state.ews.knobs;
     let mut ctx = Ctx {
         mailbox: &mailbox,
         data,
         ews: state.ews.mailboxes.entry(mailbox.id.clone()).or_default(),
         now,
+        knobs,
     };
     let op = &request.operation;
     let messages = match operation.as_str() {

@@ -6,7 +6,10 @@
 //! its `Timeout` is 1..1440 minutes (the schema's `SubscriptionTimeoutType`, so anything else
 //! is `ErrorSchemaValidation`); a given `Watermark` must be one this mailbox issued
 //! (`ErrorInvalidWatermark`); Unsubscribe of an unknown, removed or expired id is
-//! `ErrorSubscriptionNotFound`.
+//! `ErrorSubscriptionNotFound`; a mailbox holds at most `EWSMaxSubscriptions` (20 in Exchange
+//! Online, "Handling notification-related errors in EWS") live subscriptions, the next one is
+//! refused with `ErrorExceededSubscriptionCount` ("EWS throttling in Exchange", table 3) or,
+//! by a knob, `ErrorServerBusy`.
 
 use std::collections::BTreeSet;
 
@@ -26,6 +29,36 @@ pub fn not_found() -> ItemError {
         "ErrorSubscriptionNotFound",
         "The specified subscription was not found.",
     )
+}
+
+/// The answer to a subscription past `EWSMaxSubscriptions`, unless the mailbox has room (its
+/// expired subscriptions are let go first, unless they still answer once).
+fn over_limit(ctx: &mut Ctx<'_>) -> Option<ItemError> {
+    let now = ctx.now;
+    if !ctx.knobs.expired_answers_once {
+        ctx.ews.subscriptions.retain(|_, s| !s.expired(now));
+    }
+    let live = ctx
+        .ews
+        .subscriptions
+        .values()
+        .filter(|s| !s.expired(now))
+        .count();
+    if live < ctx.knobs.max_subscriptions {
+        return None;
+    }
+    // Unverified: the MessageText Exchange writes with either code.
+    Some(if ctx.knobs.subscription_limit_busy {
+        ItemError::new(
+            "ErrorServerBusy",
+            "The server cannot service this request right now. Try again later.",
+        )
+    } else {
+        ItemError::new(
+            "ErrorExceededSubscriptionCount",
+            "You have exceeded the maximum number of subscriptions for this mailbox.",
+        )
+    })
 }
 
 fn read_kinds(request: &Element) -> Result<BTreeSet<EventKind>, EwsError> {
@@ -97,6 +130,9 @@ pub fn run(ctx: &mut Ctx<'_>, op: &Element) -> Result<String, EwsError> {
                 folders::resolve_node(ctx.mailbox, &ctx.ews.folders, ctx.data, el).map(|n| n.id)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if let Some(refused) = over_limit(ctx) {
+            return Err(refused);
+        }
         let current = ctx.data.change_seq();
         let start = match request.child_text("Watermark").filter(|w| !w.is_empty()) {
             Some(w) => notifications::decode(&ctx.mailbox.id, w, current)?,

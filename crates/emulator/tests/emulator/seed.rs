@@ -444,3 +444,34 @@ fn bad_fields_are_named_with_the_fix() {
     assert_eq!(org.tenants[0].mailboxes[0].mail, "kim@tailspin.example");
     std::fs::remove_dir_all(&dir).expect("cleans up");
 }
+
+/// `ews_enabled = false` in a seed switches EWS off for that tenant: its service account is
+/// answered 403 (Exchange Online since October 2026); left out, EWS is on.
+#[tokio::test]
+async fn a_seed_can_switch_ews_off_for_a_tenant() {
+    let dir = std::env::temp_dir().join(format!("exsync-seed-ews-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut seed = minimal();
+    let on = Seed::from_file(&write(&dir, &seed)).expect("seed");
+    assert!(on.organisation.tenants[0].ews_enabled);
+    seed["tenants"][0]["ews_enabled"] = json!(false);
+    let off = Seed::from_file(&write(&dir, &seed)).expect("seed");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!off.organisation.tenants[0].ews_enabled);
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+    let emu = Emulator::start_with(addr, off.organisation.clone())
+        .await
+        .expect("starts");
+    let body = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+        <soap:Body><GetFolder/></soap:Body></soap:Envelope>";
+    let answer = Client::new()
+        .post(emu.ews_url())
+        .basic_auth("svc@tailspin.example", Some("pw-12345"))
+        .header("Content-Type", "text/xml")
+        .body(body)
+        .send()
+        .await
+        .expect("EWS");
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    emu.stop().await;
+}

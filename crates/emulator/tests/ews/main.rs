@@ -5,6 +5,7 @@ mod common;
 mod exchangelib;
 mod folder_ops;
 mod items;
+mod limits;
 mod scenarios;
 mod schema;
 mod series;
@@ -33,7 +34,13 @@ scenario_tests! {
     paging => series::paging,
     sync_folder_items => series::sync_folder_items,
     graph_round_trip => series::graph_round_trip,
-    server_busy => throttle::server_busy,
+    connection_limit => throttle::connection_limit,
+    held_connection => throttle::held_connection,
+    sync_call_limit => throttle::sync_call_limit,
+    subscription_limit => limits::subscription_limit,
+    restart_drops_subscriptions => limits::restart_drops_subscriptions,
+    ews_switched_off => limits::ews_switched_off,
+    ews_limits_through_the_control_api => limits::limits_through_the_control_api,
     task_lifecycle => items::task_lifecycle,
     contact_lifecycle => items::contact_lifecycle,
     pull_subscription_lifecycle => subscriptions::pull_subscription_lifecycle,

@@ -7,7 +7,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{common, scenarios, series, throttle};
+use crate::{common, limits, scenarios, series, throttle};
 
 /// A fresh, not yet existing directory for captured exchanges.
 pub fn capture_dir(label: &str) -> PathBuf {
@@ -60,7 +60,10 @@ async fn every_request_and_response_validates_against_messages_xsd() {
     series::paging(&env).await;
     series::sync_folder_items(&env).await;
     series::graph_round_trip(&env).await;
-    throttle::server_busy(&env).await;
+    throttle::held_connection(&env).await;
+    throttle::sync_call_limit(&env).await;
+    limits::subscription_limit(&env).await;
+    limits::restart_drops_subscriptions(&env).await;
     env.emu.capture_ews(None);
     env.emu.stop().await;
     validate_capture(&python, &dir, 100);

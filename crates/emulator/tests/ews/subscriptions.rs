@@ -6,10 +6,10 @@ use serde_json::json;
 
 use crate::common::{Answer, Env, envelope};
 
-const ITEM_EVENTS: &str = "<t:EventType>CreatedEvent</t:EventType>\
+pub const ITEM_EVENTS: &str = "<t:EventType>CreatedEvent</t:EventType>\
     <t:EventType>ModifiedEvent</t:EventType><t:EventType>DeletedEvent</t:EventType>";
 
-fn subscribe(folders: &str, events: &str, watermark: Option<&str>, timeout: &str) -> String {
+pub fn subscribe(folders: &str, events: &str, watermark: Option<&str>, timeout: &str) -> String {
     let watermark = watermark
         .map(|w| format!("<t:Watermark>{w}</t:Watermark>"))
         .unwrap_or_default();
@@ -20,18 +20,18 @@ fn subscribe(folders: &str, events: &str, watermark: Option<&str>, timeout: &str
     )
 }
 
-fn get_events(id: &str, watermark: &str) -> String {
+pub fn get_events(id: &str, watermark: &str) -> String {
     format!(
         "<m:GetEvents><m:SubscriptionId>{id}</m:SubscriptionId>\
          <m:Watermark>{watermark}</m:Watermark></m:GetEvents>"
     )
 }
 
-fn unsubscribe(id: &str) -> String {
+pub fn unsubscribe(id: &str) -> String {
     format!("<m:Unsubscribe><m:SubscriptionId>{id}</m:SubscriptionId></m:Unsubscribe>")
 }
 
-fn folder(name: &str) -> String {
+pub fn folder(name: &str) -> String {
     format!("<t:DistinguishedFolderId Id=\"{name}\"/>")
 }
 
@@ -247,15 +247,28 @@ pub async fn expiry_and_errors(env: &Env) {
         assert_eq!(answer.codes(), ["NoError"], "{}", answer.text);
     }
     env.emu.advance_ews_clock(chrono::Duration::seconds(61));
-    // Once ErrorExpiredSubscription, then the subscription is gone.
-    let expired = env.ews(&me, &get_events(&sub, &mark)).await;
-    assert_eq!(expired.codes(), ["ErrorExpiredSubscription"]);
+    // By default an expired subscription is simply gone.
     let gone = env.ews(&me, &get_events(&sub, &mark)).await;
     assert_eq!(gone.codes(), ["ErrorSubscriptionNotFound"]);
     assert_eq!(
         gone.first("MessageText").as_deref(),
         Some("The specified subscription was not found.")
     );
+    // The knob: once ErrorExpiredSubscription while it is removed, then not found.
+    env.emu.set_ews_expired_subscription_answers_once(true);
+    let answer = env
+        .ews(&me, &subscribe(&folder("calendar"), ITEM_EVENTS, None, "1"))
+        .await;
+    let (sub, mark) = (
+        answer.first("SubscriptionId").expect("id"),
+        answer.first("Watermark").expect("watermark"),
+    );
+    env.emu.advance_ews_clock(chrono::Duration::seconds(61));
+    let expired = env.ews(&me, &get_events(&sub, &mark)).await;
+    assert_eq!(expired.codes(), ["ErrorExpiredSubscription"]);
+    let gone = env.ews(&me, &get_events(&sub, &mark)).await;
+    assert_eq!(gone.codes(), ["ErrorSubscriptionNotFound"]);
+    env.emu.set_ews_expired_subscription_answers_once(false);
     // Unsubscribing an expired subscription: not found.
     let answer = env
         .ews(&me, &subscribe(&folder("calendar"), ITEM_EVENTS, None, "1"))

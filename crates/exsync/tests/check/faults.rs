@@ -244,7 +244,7 @@ fn exchange_server_and_a_broken_configuration_fail_in_one_line() {
         dir.path().join("server.toml"),
         format!(
             "[database]\nurl = \"sqlite://{}\"\n[exchange]\nkind = \"server\"\n[exchange.server]\n\
-             ews_url = \"https://mail.example.com/EWS/Exchange.asmx\"\nusername = \"svc\"\npassword = \"pw\"\n",
+             ews_url = \"http://127.0.0.1:1/EWS/Exchange.asmx\"\nusername = \"svc\"\npassword = \"pw\"\n",
             dir.path().join("exsync.db").display()
         ),
     )

@@ -2,8 +2,10 @@
 //! healthy (the embedded default, Exchange Online through Graph, a certificate), and with each
 //! fault the emulator can stage (wrong or expired secret, missing permission, unknown mailbox,
 //! mailbox outside the app's application access policy) or the machine can (business database
-//! down, Exchange Server, a broken configuration). Text lines, `--json`, exit codes, German.
+//! down, Exchange Server, a broken configuration) or EWS switched off for the tenant. Text
+//! lines, `--json`, exit codes, German.
 
 mod common;
+mod ews;
 mod faults;
 mod healthy;

@@ -68,6 +68,8 @@ check-exchange-emulator-failed-fix = Wiederholen Sie die Prüfung; bleibt der Fe
 check-exchange-online = Exchange Online über Microsoft Graph unter { $graph_url }, Mandant { $tenant }, App { $app }
 check-exchange-ews = exchange.kind = "server" (Exchange Server über EWS unter { $url }) wird von dieser exsync-Version noch nicht unterstützt
 check-exchange-ews-fix = Verwenden Sie exchange.kind = "online" für Exchange Online (Microsoft Graph) oder warten Sie auf die Version mit EWS-Unterstützung.
+check-exchange-ews-disabled = EWS unter { $url } hat mit 403 Forbidden geantwortet: EWS ist für diesen Mandanten abgeschaltet (wie in Exchange Online seit Oktober 2026), daher erreicht exsync die Postfächer nicht über EWS
+check-exchange-ews-disabled-fix = Verwenden Sie exchange.kind = "online" (Microsoft Graph mit einer App-Registrierung in Microsoft Entra ID); `exsync config init` richtet das ein.
 check-expiry-emulator = der geheime Clientschlüssel des eingebauten Emulators läuft am { $date } ab (in { $days } Tagen)
 check-secret-expires = der geheime Clientschlüssel läuft am { $date } ab (in { $days } Tagen)
 check-secret-expired = der geheime Clientschlüssel ist am { $date } abgelaufen: die Anmeldung schlägt fehl

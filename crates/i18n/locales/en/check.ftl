@@ -68,6 +68,8 @@ check-exchange-emulator-failed-fix = run the check again; if it persists, report
 check-exchange-online = Exchange Online through Microsoft Graph at { $graph_url }, tenant { $tenant }, app { $app }
 check-exchange-ews = exchange.kind = "server" (Exchange Server through EWS at { $url }) is not supported by this version of exsync yet
 check-exchange-ews-fix = use exchange.kind = "online" for Exchange Online (Microsoft Graph), or wait for the version with EWS support.
+check-exchange-ews-disabled = EWS at { $url } answered 403 Forbidden: EWS is switched off for this tenant (as Exchange Online does since October 2026), so exsync cannot reach the mailboxes through EWS
+check-exchange-ews-disabled-fix = use exchange.kind = "online" (Microsoft Graph with an app registration in Microsoft Entra ID); `exsync config init` sets it up.
 check-expiry-emulator = the built-in emulator's client secret expires on { $date } (in { $days } days)
 check-secret-expires = the client secret expires on { $date } (in { $days } days)
 check-secret-expired = the client secret expired on { $date }: signing in fails

@@ -1,6 +1,7 @@
 //! The Exchange side `exsync check` talks to, and how long its credential stays valid: the
 //! in-process emulator (`exchange.kind = "emulator"`, as `sync` uses it), Exchange Online
-//! through Graph, or a line saying Exchange Server (EWS) is not supported yet.
+//! through Graph, or (`exchange.kind = "server"`) the line of [`super::ews`]: EWS switched off,
+//! or not supported yet.
 //!
 //! Invariants: the token provider and the Graph client share one token cache, so the token the
 //! check decodes is the one its Graph requests carry; a credential that cannot be loaded is a
@@ -102,15 +103,7 @@ pub async fn connect(config: &Config, users: &[User]) -> (Option<Target>, CheckL
                 Err(_) => (None, line),
             }
         }
-        ExchangeTarget::Server(server) => (
-            None,
-            CheckLine::failed(
-                CheckId::Exchange,
-                "ews_not_supported",
-                tr!("check-exchange-ews", url = server.ews_url.as_str()),
-                tr!("check-exchange-ews-fix"),
-            ),
-        ),
+        ExchangeTarget::Server(server) => (None, super::ews::line(server).await),
     }
 }
 

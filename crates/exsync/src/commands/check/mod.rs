@@ -10,6 +10,7 @@
 //! catalogue (`locales/*/check.ftl`).
 
 mod databases;
+mod ews;
 mod exchange;
 mod mailboxes;
 mod probe;
