@@ -455,5 +455,8 @@ fn a_master_whose_range_holds_no_occurrence_is_an_error() {
         .to_appointment()
         .expect_err("no occurrence");
     let text = error.to_string();
-    assert!(text.contains("AAMkMaster") && text.contains("recurrence"), "{text}");
+    assert!(
+        text.contains("AAMkMaster") && text.contains("recurrence"),
+        "{text}"
+    );
 }
