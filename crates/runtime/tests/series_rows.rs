@@ -115,10 +115,16 @@ fn range(start: NaiveDate) -> impl Strategy<Value = Range> {
 
 /// A series as a user may leave it in Outlook: any start, any pattern and range.
 fn series() -> impl Strategy<Value = Appointment> {
-    let start = (0i64..1200).prop_map(|d| {
-        NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date") + Duration::days(d)
-    });
-    (start, any::<bool>(), 0usize..4, 0u32..48, 15i64..=600, 1i64..=3)
+    let start = (0i64..1200)
+        .prop_map(|d| NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date") + Duration::days(d));
+    (
+        start,
+        any::<bool>(),
+        0usize..4,
+        0u32..48,
+        15i64..=600,
+        1i64..=3,
+    )
         .prop_flat_map(|(date, all_day, zone_index, half_hours, minutes, days)| {
             (pattern(), range(date)).prop_map(move |(pattern, range)| {
                 let mut item = if all_day {
@@ -205,9 +211,7 @@ async fn case(db: &BusinessDb, number: usize, item: &Appointment) -> Result<(), 
     body["id"] = serde_json::json!(format!("AAMk{number}"));
     body["type"] = serde_json::json!("seriesMaster");
     let recurrence = &item.series.as_ref().expect("a series").recurrence;
-    let read = GraphEvent::parse(&body)
-        .expect("parses")
-        .to_appointment();
+    let read = GraphEvent::parse(&body).expect("parses").to_appointment();
     let read = match read {
         Ok(read) => read,
         Err(error) => {
@@ -236,7 +240,11 @@ async fn case(db: &BusinessDb, number: usize, item: &Appointment) -> Result<(), 
     let back = db.get_appointment(&id).await;
     prop_assert!(back.is_ok(), "the reader refuses the row: {:?}", back.err());
     let back = back.ok().flatten().expect("the row").item;
-    prop_assert_eq!(shapes(&back), shapes(item), "occurrences differ from Exchange's");
+    prop_assert_eq!(
+        shapes(&back),
+        shapes(item),
+        "occurrences differ from Exchange's"
+    );
     Ok(())
 }
 
