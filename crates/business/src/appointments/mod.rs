@@ -3,7 +3,8 @@
 //!
 //! Invariant: an appointment is written as a unit: its row and all its exception rows change in
 //! one transaction, or nothing changes. A listing returns every row of the owner, each as an
-//! item or as a [`RowError`]; one malformed row never hides the others.
+//! item or as a [`RowError`]; one malformed row never hides the others. Nothing is written that
+//! the reader would refuse (see [`check_writable`]).
 
 mod decode;
 mod encode;
