@@ -129,6 +129,26 @@ impl Row {
         Ok(Row { cells })
     }
 
+    /// The row a statement stores: the comma-separated `columns`, in order, holding `params`
+    /// as the database keeps them (lets a writer read back what it is about to write).
+    pub fn from_params(columns: &str, params: Vec<Param>) -> Row {
+        let cells = columns
+            .split(',')
+            .map(str::trim)
+            .zip(params)
+            .map(|(name, param)| {
+                let value = match param {
+                    Param::Text(Some(text)) => Value::Text(text),
+                    Param::Int(Some(number)) => Value::Int(number),
+                    Param::Bool(Some(flag)) => Value::Bool(flag),
+                    Param::Text(None) | Param::Int(None) | Param::Bool(None) => Value::Null,
+                };
+                (Arc::from(name), value)
+            })
+            .collect();
+        Row { cells }
+    }
+
     /// A row from name/value pairs (tests).
     #[cfg(test)]
     pub fn of(cells: Vec<(&str, Value)>) -> Row {

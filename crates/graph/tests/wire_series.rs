@@ -420,3 +420,43 @@ fn properties_an_instance_does_not_carry_are_not_changes() {
     };
     assert_eq!(series.modified.get(&at(2026, 4, 6, 9, 0)), Some(&changed));
 }
+
+/// Exchange starts a series with its first occurrence: a master still dated on the Monday its
+/// old pattern started from, whose pattern is now "weekly on Tuesday", is read as starting on
+/// that Tuesday, at the same time, with the same length and zone, its range untouched.
+#[test]
+fn a_master_whose_start_no_longer_fits_its_pattern_starts_at_its_first_occurrence() {
+    let master = master("tuesday", "2027-03-08", "2027-03-08T08:00:00Z", 4);
+    let appointment = master.to_appointment().expect("converts");
+    let zone = berlin();
+    assert_eq!(
+        appointment.when,
+        When::Timed {
+            start: ZonedDateTime::new(at(2027, 3, 9, 9, 0), zone.clone()),
+            end: ZonedDateTime::new(at(2027, 3, 9, 10, 0), zone),
+        }
+    );
+    let series = appointment.series.expect("a series");
+    assert_eq!(series.recurrence.range, Range::Numbered { count: 4 });
+}
+
+/// A range that holds no occurrence at all (Exchange refuses to save one) is an error naming
+/// the item and the recurrence, never a series the business side could not read.
+#[test]
+fn a_master_whose_range_holds_no_occurrence_is_an_error() {
+    let mut raw = master("tuesday", "2027-03-08", "2027-03-08T08:00:00Z", 4)
+        .raw()
+        .clone();
+    raw["recurrence"]["range"] = json!({"type": "endDate", "startDate": "2027-03-08",
+        "endDate": "2027-03-08", "recurrenceTimeZone": "W. Europe Standard Time",
+        "numberOfOccurrences": 0});
+    let error = GraphEvent::parse(&raw)
+        .expect("parses")
+        .to_appointment()
+        .expect_err("no occurrence");
+    let text = error.to_string();
+    assert!(
+        text.contains("AAMkMaster") && text.contains("recurrence"),
+        "{text}"
+    );
+}

@@ -22,6 +22,7 @@
 //! loop forever, whatever the input.
 
 mod dates;
+mod series_start;
 #[cfg(test)]
 mod tests;
 
@@ -36,6 +37,7 @@ pub use dates::{
     MAX_PERIODS, RecurrenceDates, days_in_month, matches_pattern, nth_day, recurrence_dates,
     week_start,
 };
+pub use series_start::first_occurrence;
 
 /// One occurrence of a series.
 #[derive(Debug, Clone, PartialEq, Eq)]

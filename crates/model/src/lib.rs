@@ -24,7 +24,8 @@ pub use appointment::{
 pub use common::{Body, BodyFormat, EmailAddress, Importance, normalize_categories};
 pub use contact::{Contact, InvalidContact, MAX_EMAILS, PostalAddress};
 pub use expand::{
-    ExpandError, Occurrence, is_occurrence, occurrence_time, occurrences, series_end,
+    ExpandError, Occurrence, first_occurrence, is_occurrence, occurrence_time, occurrences,
+    series_end,
 };
 pub use fields::{FieldName, SyncItem};
 pub use ids::{BusinessId, ExchangeId};

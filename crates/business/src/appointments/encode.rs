@@ -15,7 +15,7 @@ use crate::sql::Param;
 use crate::tables::APPOINTMENTS;
 
 /// Refuses what the schema or Exchange cannot hold, naming the appointment.
-pub(crate) fn check_writable(id: &str, appointment: &Appointment) -> Result<(), RowError> {
+pub(crate) fn check_values(id: &str, appointment: &Appointment) -> Result<(), RowError> {
     appointment.validate().map_err(|invalid| {
         Problem::whole(
             invalid.to_string(),

@@ -3,7 +3,8 @@
 //!
 //! Invariant: an appointment is written as a unit: its row and all its exception rows change in
 //! one transaction, or nothing changes. A listing returns every row of the owner, each as an
-//! item or as a [`RowError`]; one malformed row never hides the others.
+//! item or as a [`RowError`]; one malformed row never hides the others. Nothing is written that
+//! the reader would refuse (see [`check_writable`]).
 
 mod decode;
 mod encode;
@@ -15,12 +16,11 @@ use exsync_model::{
 };
 
 use crate::db::{BusinessDb, Origin, Tx};
-use crate::error::BusinessError;
+use crate::error::{BusinessError, RowError};
 use crate::items::{ItemResult, Owned, Window, check_owner};
 use crate::sql::{Param, Row};
 use decode::{Decoded, decode_appointment};
-pub(crate) use encode::check_writable;
-use encode::{appointment_params, exception_params};
+use encode::{appointment_params, check_values, exception_params};
 
 /// The recurrence an RRULE value (the `rrule` column) describes for a series starting at
 /// `start`, evaluated in `zone` (the `recurrence_zone` column; `None` = the start's zone).
@@ -51,6 +51,24 @@ macro_rules! exception_columns {
          end_zone, subject, location, body, body_format, show_as, sensitivity, importance, \
          categories, reminder_minutes, reminder_off"
     };
+}
+
+/// Refuses what the schema or Exchange cannot hold, and any appointment whose rows the reader
+/// (`decode`) would refuse, with the reader's own error: exsync never writes a row it cannot
+/// read back (a series that does not start on an occurrence of its rrule, say), so such an item
+/// is reported as rejected instead of being stuck unread on both sides.
+pub(crate) fn check_writable(id: &str, appointment: &Appointment) -> Result<(), RowError> {
+    check_values(id, appointment)?;
+    let row = Row::from_params(
+        appointment_columns!(),
+        appointment_params(id, "owner", appointment),
+    );
+    let exceptions: Vec<Row> = exception_params(id, appointment)
+        .into_iter()
+        .map(|params| Row::from_params(exception_columns!(), params))
+        .collect();
+    let exceptions: Vec<&Row> = exceptions.iter().collect();
+    decode_appointment(&row, &exceptions).map(|_| ())
 }
 
 const UPSERT_APPOINTMENT: &str = concat!(
@@ -269,6 +287,44 @@ mod tests {
 
     fn at(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("valid")
+    }
+
+    /// Defence in depth: a series whose start is no occurrence of its rrule would be written
+    /// as a row the reader refuses; the writer refuses it first, with the reader's own words.
+    #[test]
+    fn a_row_the_reader_would_refuse_is_not_writable() {
+        let zone = TimeZoneName::new("Europe/Berlin").expect("known");
+        let mut monday = Appointment::timed(
+            "Jour fixe",
+            ZonedDateTime::new(at("2027-03-08T09:00"), zone.clone()),
+            ZonedDateTime::new(at("2027-03-08T10:00"), zone),
+        );
+        monday.series = Some(Series::new(Recurrence {
+            pattern: Pattern::Weekly {
+                interval: 1,
+                days: WeekdaySet::from(vec![Weekday::Tue, Weekday::Thu]),
+                first_day_of_week: Weekday::Sun,
+            },
+            range: Range::NoEnd,
+            time_zone: None,
+        }));
+        let error = check_writable("A-1", &monday).expect_err("refused");
+        let text = error.to_string();
+        assert!(
+            text.contains("the series does not start on an occurrence of its rrule")
+                && text.contains("A-1")
+                && text.contains("start_time"),
+            "{text}"
+        );
+        let mut tuesday = monday.clone();
+        tuesday.when = exsync_model::first_occurrence(&monday.when, &monday_recurrence(&monday))
+            .expect("computed")
+            .expect("an occurrence");
+        check_writable("A-1", &tuesday).expect("a series starting on an occurrence is writable");
+    }
+
+    fn monday_recurrence(item: &Appointment) -> Recurrence {
+        item.series.as_ref().expect("a series").recurrence.clone()
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::ids;
 use crate::org::Mailbox;
 use crate::store::StoredEvent;
 
-use super::recurrence::{parse_recurrence, render_recurrence};
+use super::recurrence::{parse_recurrence, render_recurrence, series_start};
 use super::vocab::{IMPORTANCE, RESPONSES, ROLES, SENSITIVITY, SHOW_AS, enum_value, name_of};
 
 /// An appointment parsed from the wire, with the zones its start and end were given in.
@@ -121,7 +121,9 @@ pub(crate) fn parse(input: &EventInput, mailbox: &Mailbox) -> Result<Parsed, Gra
         .map(parse_attendee)
         .collect::<Result<_, _>>()?;
     if let Some(recurrence) = &input.recurrence {
-        appointment.series = Some(Series::new(parse_recurrence(recurrence)?));
+        let recurrence = parse_recurrence(recurrence)?;
+        appointment.when = series_start(&appointment.when, &recurrence)?;
+        appointment.series = Some(Series::new(recurrence));
     }
     appointment
         .validate()

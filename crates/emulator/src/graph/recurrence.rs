@@ -2,10 +2,14 @@
 //!
 //! Invariant: everything Graph can express maps to the model and back unchanged, except the
 //! range's `startDate`, which is always written as the series start's date (in the series'
-//! zone) because the model ties the first occurrence to the start.
+//! zone) because the model ties the first occurrence to the start; and a stored series always
+//! starts on its first occurrence (see [`series_start`]), as Exchange keeps it.
 
+use axum::http::StatusCode;
 use chrono::{NaiveDate, Weekday};
-use exsync_model::{Pattern, Range, Recurrence, TimeZoneName, WeekIndex, WeekdaySet, When};
+use exsync_model::{
+    Pattern, Range, Recurrence, TimeZoneName, WeekIndex, WeekdaySet, When, first_occurrence,
+};
 
 use super::error::GraphError;
 use super::vocab::{INDEXES, WEEKDAYS, enum_value, name_of};
@@ -117,6 +121,25 @@ pub(crate) fn parse_recurrence(recurrence: &PatternedRecurrence) -> Result<Recur
         range,
         time_zone,
     })
+}
+
+/// Where Exchange puts the start of a series given to start at `when`: on its first
+/// occurrence, the first date on or after `when`'s date that the pattern and range produce, at
+/// the same wall-clock time and with the same length (Graph: "the first occurrence of the
+/// meeting may not occur on this date if it does not fit the pattern"; MS-OXOCAL: a series'
+/// start "is the start date and time of the first instance according to the recurrence
+/// pattern"). A range without any occurrence is refused as EWS refuses it:
+/// 400 `ErrorRecurrenceHasNoOccurrence`.
+pub(crate) fn series_start(when: &When, recurrence: &Recurrence) -> Result<When, GraphError> {
+    match first_occurrence(when, recurrence) {
+        Ok(Some(first)) => Ok(first),
+        Ok(None) => Err(GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "ErrorRecurrenceHasNoOccurrence",
+            "Recurrence has no occurrences in the specified range.",
+        )),
+        Err(error) => Err(GraphError::invalid_request(error.to_string())),
+    }
 }
 
 /// The wire recurrence of a series starting at `when`.

@@ -9,7 +9,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use exsync_model::{
     Appointment, OccurrenceOverride, Pattern, Range, Recurrence, Series, TimeZoneName, WeekIndex,
-    WeekdaySet, When, ZonedDateTime,
+    WeekdaySet, When, ZonedDateTime, first_occurrence,
 };
 use serde::Deserialize;
 
@@ -155,6 +155,17 @@ pub(super) fn event(at: &str, fe: FileEvent) -> Result<NewEvent, SeedError> {
                 };
                 series.modified.insert(key, change);
             }
+            // Exchange starts a series with its first occurrence (docs/emulator.md, Series).
+            appointment.when = match first_occurrence(&appointment.when, &series.recurrence) {
+                Ok(Some(first)) => first,
+                Ok(None) => {
+                    return Err(field(
+                        format!("{at}.recurrence"),
+                        "end the range on or after the first date the pattern produces (it holds no occurrence)",
+                    ));
+                }
+                Err(error) => return Err(field(format!("{at}.recurrence"), error.to_string())),
+            };
             appointment.series = Some(series);
         }
         None if !fe.exceptions.is_empty() || !fe.cancelled.is_empty() => {

@@ -6,11 +6,13 @@
 //! times are written as wall clock plus the zone's Windows name, and read back into the event's
 //! own zone (`originalStartTimeZone`/`originalEndTimeZone`, else the recurrence's zone, else
 //! the zone the time came in) whatever zone the `Prefer: outlook.timezone` header asked for.
+//! A series master is read as starting with its first occurrence, as Exchange starts a series
+//! (see `exsync_model::first_occurrence`), so its start is always an occurrence of its pattern.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use exsync_model::{
     Appointment, Attendee, AttendeeResponse, AttendeeRole, EmailAddress, Sensitivity, Series,
-    ShowAs, TimeZoneName, When, ZonedDateTime,
+    ShowAs, TimeZoneName, When, ZonedDateTime, first_occurrence,
 };
 use serde_json::{Map, Value, json};
 
@@ -127,6 +129,25 @@ impl GraphEvent {
             {
                 read.time_zone = None;
             }
+            // Exchange starts a series with its first occurrence; a master whose start no longer
+            // fits its pattern (the pattern changed) is read as starting there, which is where
+            // its occurrences are and what the business side's reader accepts.
+            appointment.when = match first_occurrence(&appointment.when, &read) {
+                Ok(Some(when)) => when,
+                Ok(None) => {
+                    return Err(WireError::unsupported(
+                        &self.id,
+                        "recurrence",
+                        "a range without any occurrence",
+                    ));
+                }
+                Err(source) => {
+                    return Err(WireError::Expand {
+                        item: self.id.clone(),
+                        source,
+                    });
+                }
+            };
             appointment.series = Some(Series::new(read));
         }
         Ok(appointment)

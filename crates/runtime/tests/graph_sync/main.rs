@@ -13,5 +13,6 @@ mod recovery;
 mod rules;
 mod safety;
 mod series;
+mod series_start;
 mod tasks_contacts;
 mod window;
