@@ -51,6 +51,16 @@ pub fn assemble(
         return Err(WireError::missing(&master.id, "recurrence"));
     };
     let recurrence = series.recurrence.clone();
+    // All-day originalStart is midnight of the series' zone: without the recurrence's zone,
+    // the zone the master's start was written in.
+    let mut keyed = recurrence.clone();
+    if keyed.time_zone.is_none() && matches!(appointment.when, When::AllDay { .. }) {
+        keyed.time_zone = master
+            .raw()
+            .get("originalStartTimeZone")
+            .and_then(Value::as_str)
+            .and_then(|name| exsync_model::TimeZoneName::new(name).ok());
+    }
     let mut modified = series.modified.clone();
     let mut present = BTreeSet::new();
     for instance in instances.iter().filter(|i| !i.is_removed()) {
@@ -63,7 +73,7 @@ pub fn assemble(
         let original = instance
             .original_start
             .ok_or_else(|| WireError::missing(&instance.id, "originalStart"))?;
-        let key = occurrence_key(&appointment.when, &recurrence, original, &master.id)?;
+        let key = occurrence_key(&appointment.when, &keyed, original, &master.id)?;
         present.insert(key);
         if instance.event_type == Some(EventType::Exception) {
             let expected = occurrence_of(&appointment, &recurrence, key, None, &master.id)?;
@@ -134,6 +144,12 @@ pub fn occurrence_writes(
             reason: "it is not a series".to_owned(),
         });
     };
+    // An all-day series without its own zone was written in `all_day_zone`: its instances'
+    // originalStart is midnight there.
+    let mut keyed = series.recurrence.clone();
+    if keyed.time_zone.is_none() && matches!(desired.when, When::AllDay { .. }) {
+        keyed.time_zone = Some(all_day_zone.clone());
+    }
     let mut writes = Vec::new();
     for instance in instances.iter().filter(|i| !i.is_removed()) {
         if !matches!(
@@ -145,7 +161,7 @@ pub fn occurrence_writes(
         let original = instance
             .original_start
             .ok_or_else(|| WireError::missing(&instance.id, "originalStart"))?;
-        let key = occurrence_key(&desired.when, &series.recurrence, original, name)?;
+        let key = occurrence_key(&desired.when, &keyed, original, name)?;
         if series.cancelled.contains(&key) {
             writes.push(OccurrenceWrite::Delete {
                 instance_id: instance.id.clone(),
@@ -204,8 +220,9 @@ pub fn occurrence_key(
             }
             let date = match &recurrence.time_zone {
                 Some(name) => utc_to_local(zone(name)?, original).date(),
-                // The series' zone is not known here: the nearest midnight is the one of every
-                // zone from UTC-11:59 to UTC+14 (all inhabited ones).
+                // The series' zone is not known here: the nearest midnight, right for every
+                // zone from UTC-11:59 to UTC+12 (an instant alone cannot tell UTC+14's date
+                // from UTC-10's); `assemble` passes the master's zone instead.
                 None => (original + chrono::Duration::hours(12)).date_naive(),
             };
             Ok(date.and_time(NaiveTime::MIN))
