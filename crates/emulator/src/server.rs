@@ -336,6 +336,19 @@ impl EmulatorHandle {
         self.store.lock().graph.expire_delta_tokens();
     }
 
+    /// How Graph `calendarView/delta` answers from now on (bare occurrences, cancelled
+    /// occurrences, `@removed` outside the window, series masters, empty pages, link
+    /// generations); the default is Exchange Online's behaviour, `DeltaBehaviour::tidy()` the
+    /// emulator's behaviour before issue 11.
+    pub fn set_graph_delta(&self, behaviour: crate::graph::delta_behaviour::DeltaBehaviour) {
+        self.store.lock().graph.delta.behaviour = behaviour;
+    }
+
+    /// The current `calendarView/delta` behaviour.
+    pub fn graph_delta(&self) -> crate::graph::delta_behaviour::DeltaBehaviour {
+        self.store.lock().graph.delta.behaviour.clone()
+    }
+
     /// Makes every Graph request to `mailbox` (id, UPN or address) answer 429
     /// `ApplicationThrottled` with `Retry-After` for the next `seconds`; false if unknown.
     pub fn throttle_now(&self, mailbox: &str, seconds: u64) -> bool {

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{PREFIX, Protocol};
+use crate::graph::delta_behaviour::DeltaBehaviour;
 use crate::server::Shared;
 use crate::store::State;
 
@@ -153,6 +154,14 @@ pub(super) async fn serve(shared: &Shared, request: Request) -> Response {
             done()
         }),
         (Method::POST, "/throttle") => with(&bytes, |t: Throttle| throttle(&mut state, &t)),
+        (Method::GET, "/graph-delta") => {
+            let current = serde_json::to_value(&state.graph.delta.behaviour).unwrap_or_default();
+            answer(StatusCode::OK, current)
+        }
+        (Method::PUT, "/graph-delta") => with(&bytes, |b: DeltaBehaviour| {
+            state.graph.delta.behaviour = b;
+            done()
+        }),
         (Method::POST, "/expire-delta-tokens") => {
             state.graph.expire_delta_tokens();
             done()

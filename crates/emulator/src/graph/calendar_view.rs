@@ -97,19 +97,25 @@ fn render_occurrence(
 }
 
 /// Graph's `originalStart` of the occurrence keyed `key` (wall clock in the series' zone):
-/// the UTC instant, `2027-03-15T08:00:00Z`. An all-day series' key is midnight of the date,
-/// given as UTC midnight (which of the two forms Exchange Online sends is not verified).
+/// the UTC instant, `2027-03-15T08:00:00Z`. An all-day series' key is midnight of the date in
+/// the series' zone (its recurrence's zone, else the zone its start was given in), expressed in
+/// UTC: `2027-03-09T23:00:00Z` for 10 March in Berlin (microsoftgraph/microsoft-graph-docs#2804
+/// shows `07:00:00Z` for all-day occurrences of a UTC-7 calendar), not UTC midnight.
 fn original_start_utc(master: &StoredEvent, key: chrono::NaiveDateTime) -> Option<String> {
     let series = master.appointment.series.as_ref()?;
-    let instant = match &master.appointment.when {
+    let zone = match &master.appointment.when {
         exsync_model::When::Timed { start, .. } => {
-            let zone = series.recurrence.time_zone.as_ref().unwrap_or(&start.zone);
-            exsync_model::ZonedDateTime::new(key, zone.clone())
-                .to_utc()
-                .ok()?
+            series.recurrence.time_zone.as_ref().unwrap_or(&start.zone)
         }
-        exsync_model::When::AllDay { .. } => key.and_utc(),
+        exsync_model::When::AllDay { .. } => series
+            .recurrence
+            .time_zone
+            .as_ref()
+            .unwrap_or(&master.start_zone),
     };
+    let instant = exsync_model::ZonedDateTime::new(key, zone.clone())
+        .to_utc()
+        .ok()?;
     Some(instant.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 

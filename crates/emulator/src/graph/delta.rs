@@ -11,10 +11,12 @@
 //! is not found; ...", as quoted in microsoftgraph/microsoft-graph-docs#2350).
 //!
 //! Invariants: the window is fixed by the first call of a round and lives in the (opaque) state
-//! behind the token, never in the link; a round reports singleInstance, occurrence and exception
-//! items, never series masters; after a delta link, only items of events written since (the
-//! mailbox's change sequence) are reported, and an id the client was told about that is gone
-//! (deleted, cancelled, moved out of the window) is reported once as `@removed`.
+//! behind the token, never in the link; after a delta link, only items of events written since
+//! (the mailbox's change sequence) are reported, and an id the client was told about that is
+//! gone (deleted, moved out of the window) is reported once as `@removed`. Where Exchange
+//! Online departs from that tidy picture (bare occurrences, silence about cancelled
+//! occurrences, `@removed` for events outside the window, series masters, empty pages, expiring
+//! links), [`super::delta_behaviour::DeltaBehaviour`] says how; its default is Exchange's way.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -23,74 +25,21 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use exsync_model::Appointment;
 use serde_json::{Value, json};
 
-use super::calendar_view::{expand, query_param, to_values, window};
+use super::calendar_view::{expand, query_param, split_occurrence_id, to_values, window};
+use super::convert;
+use super::delta_behaviour::{CancelledOccurrence, DeltaBehaviour, make_bare};
+use super::delta_tokens::{Entry, Round};
 use super::error::GraphError;
 use super::events::{DEFAULT_PAGE, out_zone, respond};
+use super::wire::event::Event;
 use super::{Access, Prefer, authorize};
-use crate::ids;
 use crate::server::Shared;
-use crate::store::MailboxData;
+use crate::store::{MailboxData, StoredEvent};
 
 const MAX_PAGE: usize = 1000;
-
-/// Where a round stands after a delta link: what the client knows.
-#[derive(Debug, Clone)]
-struct Round {
-    mailbox_id: String,
-    window: (DateTime<Utc>, DateTime<Utc>),
-    /// Mailbox change sequence the client is up to date with.
-    since: u64,
-    /// Ids the client has been given and not yet told are removed.
-    known: BTreeSet<String>,
-    /// `odata.maxpagesize` of the round's first request, used when a later request of the
-    /// round does not repeat it.
-    page_size: Option<usize>,
-}
-
-/// What a state token stands for.
-#[derive(Debug, Clone)]
-enum Entry {
-    /// `$skiptoken`: the round's answer from `offset` on (paged by `size`), then the round.
-    /// The answer and the round are shared by all pages, so a page costs no copy of them.
-    Page {
-        all: Arc<Vec<Value>>,
-        offset: usize,
-        then: Arc<Round>,
-        size: usize,
-    },
-    /// `$deltatoken`: a finished round.
-    Delta(Round),
-}
-
-/// The delta state tokens issued so far (kept in the store; cleared by
-/// `EmulatorHandle::expire_delta_tokens`).
-#[derive(Debug, Default)]
-pub struct DeltaStates {
-    entries: HashMap<String, Entry>,
-}
-
-impl DeltaStates {
-    /// Forgets every state token: the next use of any of them answers 410.
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
-
-    /// Drops the page tokens of the round whose answer is `all`.
-    fn forget_pages_of(&mut self, all: &Arc<Vec<Value>>) {
-        self.entries.retain(|_, entry| match entry {
-            Entry::Page { all: pages, .. } => !Arc::ptr_eq(pages, all),
-            Entry::Delta(_) => true,
-        });
-    }
-
-    fn issue(&mut self, entry: Entry) -> String {
-        let token = ids::base64url(ids::guid().replace('-', "").as_bytes());
-        self.entries.insert(token.clone(), entry);
-        token
-    }
-}
 
 fn gone(highest: u64) -> GraphError {
     GraphError::new(
@@ -117,41 +66,127 @@ fn touched_master(id: &str, touched: &BTreeSet<&str>) -> bool {
             .any(|(at, _)| touched.contains(&id[..at]) && belongs_to(id, &id[..at]))
 }
 
+/// True when `id` is an occurrence its (still existing) series cancelled.
+fn cancelled(data: &MailboxData, id: &str) -> bool {
+    split_occurrence_id(id).is_some_and(|(master, key)| {
+        data.event(master)
+            .and_then(|m| m.appointment.series.as_ref())
+            .is_some_and(|s| s.cancelled.contains(&key))
+    })
+}
+
+/// A series as compared between rounds: everything but its cancellations.
+fn series_content(appointment: &Appointment) -> Appointment {
+    let mut content = appointment.clone();
+    if let Some(series) = content.series.as_mut() {
+        series.cancelled.clear();
+    }
+    content
+}
+
+/// What the client is told about one event written since the last round.
+enum Report {
+    /// Its items in the window (and its master, for a series).
+    Items(Vec<(DateTime<Utc>, Event)>),
+    /// Nothing: an occurrence was only cancelled (its items stay known).
+    Silent(Vec<String>),
+    /// `@removed`: it has nothing in the window and the client never had it.
+    Outside,
+}
+
+/// How one touched event is reported in `round`.
+fn report(
+    event: &StoredEvent,
+    round: &Round,
+    next_series: &mut HashMap<String, Arc<Appointment>>,
+    view: (&crate::org::Mailbox, &convert::OutZone, &DeltaBehaviour),
+) -> Result<Report, GraphError> {
+    let (mailbox, zone, behaviour) = view;
+    let mut items = expand(event, round.window, mailbox, zone)?;
+    if event.appointment.series.is_some() {
+        let content = series_content(&event.appointment);
+        let only_cancelled = round
+            .series
+            .get(&event.id)
+            .is_some_and(|before| **before == content);
+        next_series.insert(event.id.clone(), Arc::new(content));
+        if only_cancelled && behaviour.cancelled_occurrence == CancelledOccurrence::Silent {
+            let mut ids: Vec<String> = items.into_iter().map(|(_, e)| e.id).collect();
+            ids.push(event.id.clone());
+            return Ok(Report::Silent(ids));
+        }
+        if behaviour.series_masters && !items.is_empty() {
+            // Listed with its first occurrence's start (ridafkih/keeper.sh#409).
+            let first = items
+                .iter()
+                .map(|(at, _)| *at)
+                .min()
+                .unwrap_or(round.window.0);
+            items.push((first, convert::to_wire(event, mailbox, zone)));
+        }
+    }
+    if items.is_empty()
+        && !round.initial
+        && behaviour.removed_outside_window
+        && !round.known.contains(&event.id)
+    {
+        return Ok(Report::Outside);
+    }
+    Ok(Report::Items(items))
+}
+
 /// Computes what changed since `round.since`: the items to report and the round after them.
 fn changes(
     data: &MailboxData,
     round: &Round,
     mailbox: &crate::org::Mailbox,
-    zone: &super::convert::OutZone,
+    zone: &convert::OutZone,
+    behaviour: &DeltaBehaviour,
 ) -> Result<(Vec<Value>, Round), GraphError> {
     let mut touched: BTreeSet<&str> = BTreeSet::new();
     let mut items = Vec::new();
+    let mut present: BTreeSet<String> = BTreeSet::new();
+    let mut outside = Vec::new();
+    let mut series = round.series.clone();
     for event in data.events() {
-        if event.change_seq > round.since {
-            touched.insert(event.id.as_str());
-            items.extend(expand(event, round.window, mailbox, zone)?);
+        if event.change_seq <= round.since {
+            continue;
+        }
+        touched.insert(event.id.as_str());
+        match report(event, round, &mut series, (mailbox, zone, behaviour))? {
+            Report::Items(found) => {
+                present.extend(found.iter().map(|(_, e)| e.id.clone()));
+                items.extend(found);
+            }
+            Report::Silent(ids) => present.extend(ids),
+            Report::Outside => outside.push(event.id.clone()),
         }
     }
     for tomb in data.tombstones() {
         if tomb.change_seq > round.since {
             touched.insert(tomb.id.as_str());
+            series.remove(&tomb.id);
         }
     }
-    let present: BTreeSet<String> = items.iter().map(|(_, e)| e.id.clone()).collect();
-    let removed: Vec<String> = round
+    let gone: Vec<String> = round
         .known
         .iter()
         .filter(|id| !present.contains(*id) && touched_master(id, &touched))
         .cloned()
         .collect();
     let mut values = to_values(items)?;
+    if !behaviour.full_occurrences {
+        values.iter_mut().for_each(make_bare);
+    }
+    let told = gone.iter().filter(|id| {
+        behaviour.cancelled_occurrence == CancelledOccurrence::Removed || !cancelled(data, id)
+    });
     values.extend(
-        removed
-            .iter()
+        told.chain(outside.iter())
             .map(|id| json!({"id": id, "@removed": {"reason": "deleted"}})),
     );
     let mut known = round.known.clone();
-    for id in &removed {
+    for id in &gone {
         known.remove(id);
     }
     known.extend(present);
@@ -159,8 +194,11 @@ fn changes(
         mailbox_id: round.mailbox_id.clone(),
         window: round.window,
         since: data.change_seq(),
+        initial: false,
         known,
+        series,
         page_size: round.page_size,
+        chain: round.chain,
     };
     Ok((values, next))
 }
@@ -179,32 +217,50 @@ pub(crate) async fn calendar_view_delta(
     let mailbox = authorize(state, &headers, &user, Access::Read)?;
     let empty = MailboxData::default();
     let data = state.mailboxes.get(&mailbox.id).unwrap_or(&empty);
+    let states = &mut state.graph.delta;
+    let behaviour = states.behaviour.clone();
     let token = query_param(&query, "$skiptoken").or_else(|| query_param(&query, "$deltatoken"));
     // The page size asked for now wins; otherwise the one the round (or page) was asked with.
-    let (values, offset, then, carried) = match token {
+    let (values, offset, then, carried, empties) = match token {
         None => {
             let round = Round {
                 mailbox_id: mailbox.id.clone(),
                 window: window(&query)?,
                 since: 0,
+                initial: true,
                 known: BTreeSet::new(),
+                series: HashMap::new(),
                 page_size: prefer.max_page_size,
+                chain: states.new_chain(),
             };
-            let (values, then) = changes(data, &round, &mailbox, &zone)?;
-            (Arc::new(values), 0, Arc::new(then), None)
+            let (values, then) = changes(data, &round, &mailbox, &zone, &behaviour)?;
+            let empties = behaviour.leading_empty_pages;
+            (Arc::new(values), 0, Arc::new(then), None, empties)
         }
-        Some(token) => match state.graph.delta.entries.get(token) {
+        Some(token) => match states.get(token) {
             Some(Entry::Page {
                 all,
                 offset,
                 then,
                 size,
-            }) if then.mailbox_id == mailbox.id => {
-                (Arc::clone(all), *offset, Arc::clone(then), Some(*size))
-            }
+                empty,
+            }) if then.mailbox_id == mailbox.id => (
+                Arc::clone(all),
+                *offset,
+                Arc::clone(then),
+                Some(*size),
+                *empty,
+            ),
             Some(Entry::Delta(round)) if round.mailbox_id == mailbox.id => {
-                let (values, then) = changes(data, round, &mailbox, &zone)?;
-                (Arc::new(values), 0, Arc::new(then), round.page_size)
+                let (values, then) = changes(data, round, &mailbox, &zone, &behaviour)?;
+                let empties = behaviour.leading_empty_pages;
+                (
+                    Arc::new(values),
+                    0,
+                    Arc::new(then),
+                    round.page_size,
+                    empties,
+                )
             }
             _ => return Err(gone(data.change_seq())),
         },
@@ -217,22 +273,32 @@ pub(crate) async fn calendar_view_delta(
     let link = format!("{}/v1.0/users/{user}/calendarView/delta", shared.base_url);
     let mut body =
         json!({"@odata.context": format!("{}/v1.0/$metadata#Collection(event)", shared.base_url)});
-    let end = offset.saturating_add(size).min(values.len());
+    // An empty page with a next link first (microsoftgraph/msgraph-sdk-javascript#129).
+    let end = if empties > 0 {
+        offset
+    } else {
+        offset.saturating_add(size).min(values.len())
+    };
     let page: Vec<Value> = values.get(offset..end).unwrap_or_default().to_vec();
-    if end < values.len() {
-        let token = state.graph.delta.issue(Entry::Page {
-            all: values,
-            offset: end,
-            then,
-            size,
-        });
+    if empties > 0 || end < values.len() {
+        let chain = then.chain;
+        let token = states.issue_page(
+            chain,
+            Entry::Page {
+                all: values,
+                offset: end,
+                then,
+                size,
+                empty: empties.saturating_sub(1),
+            },
+        );
         body["@odata.nextLink"] = Value::String(format!("{link}?$skiptoken={token}"));
     } else {
         // The round is complete: its pages are not needed any more (their shared answer is
         // freed with them), so a long-running emulator does not keep every page ever served.
-        state.graph.delta.forget_pages_of(&values);
+        states.forget_pages_of(&values);
         let round = Arc::try_unwrap(then).unwrap_or_else(|shared| (*shared).clone());
-        let token = state.graph.delta.issue(Entry::Delta(round));
+        let token = states.issue_delta(round);
         body["@odata.deltaLink"] = Value::String(format!("{link}?$deltatoken={token}"));
     }
     body["value"] = Value::Array(page);
@@ -257,21 +323,5 @@ mod tests {
         assert!(belongs_to("AAA_O20260101T090000", "AAA"));
         assert!(!belongs_to("AAAB", "AAA"));
         assert!(!belongs_to("BBB", "AAA"));
-    }
-
-    #[test]
-    fn cleared_tokens_are_gone() {
-        let mut states = DeltaStates::default();
-        let round = Round {
-            mailbox_id: "m".to_owned(),
-            window: (Utc::now(), Utc::now()),
-            since: 0,
-            known: BTreeSet::new(),
-            page_size: None,
-        };
-        let token = states.issue(Entry::Delta(round));
-        assert!(states.entries.contains_key(&token));
-        states.clear();
-        assert!(states.entries.is_empty());
     }
 }

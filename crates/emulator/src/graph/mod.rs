@@ -11,6 +11,8 @@ mod calendars;
 mod contacts;
 mod convert;
 mod delta;
+pub mod delta_behaviour;
+mod delta_tokens;
 pub mod error;
 mod events;
 mod expansion;

@@ -6,7 +6,7 @@
 //! Invariant: it lives inside the one store (`State::graph`), so it is read and written under
 //! the same lock as the items it describes.
 
-use super::delta::DeltaStates;
+use super::delta_tokens::DeltaStates;
 use super::extended::ExtendedProperties;
 use super::folders::Folders;
 use super::throttle::Limits;

@@ -1,15 +1,18 @@
 //! calendarView/delta: the initial round paged by `odata.maxpagesize`, incremental rounds
 //! after a delta link (changes, creations, `@removed`), the window fixed by the first call,
-//! and 410 for expired or unknown state tokens.
+//! and 410 for expired or unknown state tokens. The paging and change mechanics are tested with
+//! `DeltaBehaviour::tidy()`; Exchange Online's defaults are tested in `delta_exchange.rs`.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use exsync_emulator::graph::delta_behaviour::DeltaBehaviour;
 
 use crate::common::{Env, berlin_event, error_code, start};
 
 const WINDOW: &str = "startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-08-01T00:00:00Z";
 
-fn series() -> Value {
+pub(crate) fn series() -> Value {
     json!({
         "subject": "Weekly",
         "start": {"dateTime": "2026-03-16T09:00:00", "timeZone": "Europe/Berlin"},
@@ -30,7 +33,12 @@ fn outside() -> Value {
 }
 
 /// Follows a round from `path` to its delta link: every item, the number of pages, the link.
-async fn round(env: &Env, token: &str, path: &str, page: usize) -> (Vec<Value>, usize, String) {
+pub(crate) async fn round(
+    env: &Env,
+    token: &str,
+    path: &str,
+    page: usize,
+) -> (Vec<Value>, usize, String) {
     let prefer = format!("odata.maxpagesize={page}");
     let mut next = path.to_owned();
     let mut items = Vec::new();
@@ -75,7 +83,7 @@ async fn round(env: &Env, token: &str, path: &str, page: usize) -> (Vec<Value>, 
     }
 }
 
-fn ids(items: &[Value]) -> Vec<String> {
+pub(crate) fn ids(items: &[Value]) -> Vec<String> {
     let mut ids: Vec<String> = items
         .iter()
         .map(|i| i["id"].as_str().expect("id").to_owned())
@@ -96,8 +104,9 @@ async fn the_window_is_required() {
 }
 
 #[tokio::test]
-async fn a_full_round_pages_and_then_reports_only_changes() {
+async fn with_the_tidy_knob_a_full_round_pages_and_then_reports_only_changes() {
     let env = start().await;
+    env.emu.set_graph_delta(DeltaBehaviour::tidy());
     let token = env.token().await;
     let user = env.mailbox(0);
     let single = env.create(&token, &user, &berlin_event("Single")).await;
@@ -175,8 +184,9 @@ async fn a_full_round_pages_and_then_reports_only_changes() {
 }
 
 #[tokio::test]
-async fn a_cancelled_occurrence_is_reported_removed_and_an_exception_changed() {
+async fn with_the_tidy_knob_a_cancelled_occurrence_is_removed_and_an_exception_changed() {
     let env = start().await;
+    env.emu.set_graph_delta(DeltaBehaviour::tidy());
     let token = env.token().await;
     let user = env.mailbox(0);
     env.create(&token, &user, &series()).await;

@@ -10,6 +10,7 @@ mod contacts;
 mod control;
 mod csdl;
 mod delta;
+mod delta_exchange;
 mod describe;
 mod events;
 mod extended;

@@ -266,8 +266,9 @@ async fn max_page_size_carries_through_delta_skip_and_delta_tokens() {
     five_events(&env, &token, &user).await;
 
     let path = format!("/users/{user}/calendarView/delta?{WINDOW}");
+    // Every round opens with an empty page (Exchange Online's way, see delta_exchange.rs).
     let (all, last) = pages(&env, &token, &path, Some("odata.maxpagesize=2")).await;
-    assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+    assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [0, 2, 2, 1]);
     let delta = relative(&env, last["@odata.deltaLink"].as_str().expect("deltaLink"));
 
     for (subject, day) in [("f", 16), ("g", 17), ("h", 18)] {
@@ -275,11 +276,11 @@ async fn max_page_size_carries_through_delta_skip_and_delta_tokens() {
     }
     // The next round, again without the header, keeps the round's page size.
     let (all, _) = pages(&env, &token, &delta, None).await;
-    assert_eq!(all, [vec!["f", "g"], vec!["h"]]);
+    assert_eq!(all, [vec![], vec!["f", "g"], vec!["h"]]);
 
     // A size given again wins over the carried one.
     let (all, _) = pages(&env, &token, &path, Some("odata.maxpagesize=4")).await;
-    assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [4, 4]);
+    assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [0, 4, 4]);
 }
 
 #[tokio::test]

@@ -13,7 +13,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
-use chrono_tz::Tz;
 use exsync_model::{
     Appointment, OccurrenceOverride, Recurrence, Series, When, occurrence_time, occurrences,
     utc_to_local,
@@ -52,6 +51,16 @@ pub fn assemble(
         return Err(WireError::missing(&master.id, "recurrence"));
     };
     let recurrence = series.recurrence.clone();
+    // All-day originalStart is midnight of the series' zone: without the recurrence's zone,
+    // the zone the master's start was written in.
+    let mut keyed = recurrence.clone();
+    if keyed.time_zone.is_none() && matches!(appointment.when, When::AllDay { .. }) {
+        keyed.time_zone = master
+            .raw()
+            .get("originalStartTimeZone")
+            .and_then(Value::as_str)
+            .and_then(|name| exsync_model::TimeZoneName::new(name).ok());
+    }
     let mut modified = series.modified.clone();
     let mut present = BTreeSet::new();
     for instance in instances.iter().filter(|i| !i.is_removed()) {
@@ -64,7 +73,7 @@ pub fn assemble(
         let original = instance
             .original_start
             .ok_or_else(|| WireError::missing(&instance.id, "originalStart"))?;
-        let key = occurrence_key(&appointment.when, &recurrence, original, &master.id)?;
+        let key = occurrence_key(&appointment.when, &keyed, original, &master.id)?;
         present.insert(key);
         if instance.event_type == Some(EventType::Exception) {
             let expected = occurrence_of(&appointment, &recurrence, key, None, &master.id)?;
@@ -135,6 +144,12 @@ pub fn occurrence_writes(
             reason: "it is not a series".to_owned(),
         });
     };
+    // An all-day series without its own zone was written in `all_day_zone`: its instances'
+    // originalStart is midnight there.
+    let mut keyed = series.recurrence.clone();
+    if keyed.time_zone.is_none() && matches!(desired.when, When::AllDay { .. }) {
+        keyed.time_zone = Some(all_day_zone.clone());
+    }
     let mut writes = Vec::new();
     for instance in instances.iter().filter(|i| !i.is_removed()) {
         if !matches!(
@@ -146,7 +161,7 @@ pub fn occurrence_writes(
         let original = instance
             .original_start
             .ok_or_else(|| WireError::missing(&instance.id, "originalStart"))?;
-        let key = occurrence_key(&desired.when, &series.recurrence, original, name)?;
+        let key = occurrence_key(&desired.when, &keyed, original, name)?;
         if series.cancelled.contains(&key) {
             writes.push(OccurrenceWrite::Delete {
                 instance_id: instance.id.clone(),
@@ -196,20 +211,82 @@ pub fn occurrence_key(
             Ok(utc_to_local(tz, original))
         }
         When::AllDay { .. } => {
-            // Exchange keeps all-day events as midnight UTC (Graph team on
-            // microsoftgraph/microsoft-graph-docs#1802), so originalStart should be midnight
-            // UTC; not verified for instances, hence midnight of the series' zone expressed in
-            // UTC is accepted too. Both give the right date here.
+            // Exchange Online gives an all-day occurrence's originalStart as midnight of the
+            // series' zone expressed in UTC (2027-03-09T23:00:00Z for 10 March in Berlin;
+            // microsoftgraph/microsoft-graph-docs#2804 shows 07:00:00Z in a UTC-7 calendar);
+            // midnight UTC is accepted as that date too.
             if original.time() == NaiveTime::MIN {
                 return Ok(original.date_naive().and_time(NaiveTime::MIN));
             }
-            let tz = match &recurrence.time_zone {
-                Some(name) => zone(name)?,
-                None => Tz::UTC,
+            let date = match &recurrence.time_zone {
+                Some(name) => utc_to_local(zone(name)?, original).date(),
+                // The series' zone is not known here: the nearest midnight, right for every
+                // zone from UTC-11:59 to UTC+12 (an instant alone cannot tell UTC+14's date
+                // from UTC-10's); `assemble` passes the master's zone instead.
+                None => (original + chrono::Duration::hours(12)).date_naive(),
             };
-            Ok(utc_to_local(tz, original).date().and_time(NaiveTime::MIN))
+            Ok(date.and_time(NaiveTime::MIN))
         }
     }
+}
+
+/// The key of a bound of a range of instants (not an `originalStart`): as
+/// [`occurrence_key`] for a timed series; for an all-day series the bound's date in the
+/// recurrence's zone (midnight UTC: that date), else in UTC (never rounded up to the next day).
+pub fn range_key(
+    start: &When,
+    recurrence: &Recurrence,
+    bound: DateTime<Utc>,
+    item: &str,
+) -> Result<NaiveDateTime, WireError> {
+    match (start, &recurrence.time_zone) {
+        (When::Timed { .. }, _) => occurrence_key(start, recurrence, bound, item),
+        (When::AllDay { .. }, Some(name)) if bound.time() != NaiveTime::MIN => {
+            let tz = name.resolve().map_err(|e| WireError::zone(item, e))?;
+            Ok(utc_to_local(tz, bound).date().and_time(NaiveTime::MIN))
+        }
+        (When::AllDay { .. }, _) => Ok(bound.date_naive().and_time(NaiveTime::MIN)),
+    }
+}
+
+/// An occurrence as `calendarView/delta` sends it (bare: `id`, `type`, `seriesMasterId`,
+/// `start`, `end`) completed from its series `master` (as the same delta round sent it): the
+/// master's properties, the occurrence's own id and times, and `originalStart` = its start (an
+/// occurrence has not moved). `None` for what cannot be completed: an exception without
+/// `originalStart` (it may have moved and changed anything), another series' instance, or an
+/// instance that is not bare.
+pub fn complete_from_master(instance: &GraphEvent, master: &GraphEvent) -> Option<GraphEvent> {
+    if instance.original_start.is_some() {
+        return Some(instance.clone());
+    }
+    let own = instance.event_type == Some(EventType::Occurrence)
+        && master.event_type == Some(EventType::SeriesMaster)
+        && instance.series_master_id.as_deref() == Some(master.id.as_str());
+    if !own {
+        return None;
+    }
+    let mut raw = master.raw().as_object()?.clone();
+    raw.remove("recurrence");
+    raw.remove("changeKey");
+    for key in [
+        "@odata.etag",
+        "id",
+        "type",
+        "seriesMasterId",
+        "start",
+        "end",
+    ] {
+        match instance.raw().get(key) {
+            Some(value) => raw.insert(key.to_owned(), value.clone()),
+            None => raw.remove(key),
+        };
+    }
+    let mut completed = GraphEvent::parse(&Value::Object(raw)).ok()?;
+    completed.original_start = match completed.fields().ok()?.when {
+        When::Timed { start, .. } => Some(start.to_utc().ok()?),
+        When::AllDay { start, .. } => Some(start.and_time(NaiveTime::MIN).and_utc()),
+    };
+    Some(completed)
 }
 
 /// The occurrence with key `key` of `series_item` as a single appointment: the series' fields

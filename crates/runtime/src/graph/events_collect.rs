@@ -18,7 +18,7 @@ use exsync_graph::client::{GraphClient, GraphError, GraphRequest};
 use exsync_graph::delta::{DeltaRound, delta_round, escape_path, escape_query, user_path};
 use exsync_graph::wire::BUSINESS_ID_PROPERTY;
 use exsync_graph::wire::event::{EventType, GraphEvent};
-use exsync_graph::wire::series::{assemble, occurrence_key};
+use exsync_graph::wire::series::{assemble, complete_from_master, occurrence_key, range_key};
 use exsync_model::{Appointment, BusinessId, ExchangeId, When};
 use serde_json::Value;
 
@@ -83,6 +83,8 @@ impl GraphConnector {
         };
         let mut touched = Touched::default();
         let mut instances_of: HashMap<String, Vec<GraphEvent>> = HashMap::new();
+        // Series masters the round sent (Graph may): they complete bare occurrences.
+        let mut masters_sent: HashMap<String, GraphEvent> = HashMap::new();
         let mut removed = HashSet::new();
         let mut seen = HashSet::new();
         for entry in &round.entries {
@@ -111,6 +113,7 @@ impl GraphConnector {
                 }
                 Some(EventType::SeriesMaster) => {
                     touched.masters.insert(event.id.clone());
+                    masters_sent.insert(event.id.clone(), event.clone());
                 }
                 Some(EventType::Occurrence | EventType::Exception) => {
                     if let Some(master) = &event.series_master_id {
@@ -137,6 +140,7 @@ impl GraphConnector {
                 if self.full_pass
                     || initial
                     || series_removed
+                    || removed.contains(id.as_str())
                     || (unseen && unconfirmed.contains(id.as_str()))
                 {
                     touched.masters.insert(id.as_str().to_owned());
@@ -156,9 +160,10 @@ impl GraphConnector {
                     .map(|l| l.base);
                 let fresh = unconfirmed.contains(master.as_str());
                 let instances = instances_of.get(master).map_or(&[][..], Vec::as_slice);
+                let sent = masters_sent.get(master);
                 !(fresh
                     && base.is_some_and(|b| {
-                        confirmed_by_delta(b, instances, window, &self.all_day_zone)
+                        confirmed_by_delta(b, (instances, sent), window, &self.all_day_zone)
                     }))
             });
         }
@@ -305,14 +310,27 @@ impl GraphConnector {
 }
 
 /// True when `instances` (every instance of a series the delta round listed) are exactly the
-/// occurrences `base` has in `window`, each as `base` says it should be.
+/// occurrences `base` has in `window`, each as `base` says it should be. Bare instances (no
+/// `originalStart`, as delta sends them) are completed from the series master the round sent;
+/// without it, or for a bare exception, nothing is confirmed (the series is read).
 fn confirmed_by_delta(
     base: &Appointment,
-    instances: &[GraphEvent],
+    (instances, master): (&[GraphEvent], Option<&GraphEvent>),
     window: &SyncWindow,
     all_day_zone: &exsync_model::TimeZoneName,
 ) -> bool {
     let Some(series) = &base.series else {
+        return false;
+    };
+    let completed: Option<Vec<GraphEvent>> = instances
+        .iter()
+        .map(|i| match (i.original_start, master) {
+            (Some(_), _) => Some(i.clone()),
+            (None, Some(master)) => complete_from_master(i, master),
+            (None, None) => None,
+        })
+        .collect();
+    let Some(instances) = completed else {
         return false;
     };
     let Ok(expected) = exsync_model::occurrences(&base.when, series, window.from(), window.to())
@@ -322,7 +340,7 @@ fn confirmed_by_delta(
     let expected: BTreeSet<chrono::NaiveDateTime> =
         expected.into_iter().map(|o| o.original_start).collect();
     let mut listed = BTreeSet::new();
-    for instance in instances {
+    for instance in &instances {
         let Some(original) = instance.original_start else {
             return false;
         };
@@ -332,7 +350,7 @@ fn confirmed_by_delta(
         };
     }
     listed == expected
-        && exsync_graph::wire::series::occurrence_writes(base, instances, all_day_zone)
+        && exsync_graph::wire::series::occurrence_writes(base, &instances, all_day_zone)
             .is_ok_and(|writes| writes.is_empty())
 }
 
@@ -451,8 +469,8 @@ fn keep_outside(
         return;
     };
     let bounds = (
-        occurrence_key(&read.when, &series.recurrence, start, id),
-        occurrence_key(&read.when, &series.recurrence, end, id),
+        range_key(&read.when, &series.recurrence, start, id),
+        range_key(&read.when, &series.recurrence, end, id),
     );
     let (Ok(from), Ok(to)) = bounds else {
         return;

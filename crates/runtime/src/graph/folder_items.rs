@@ -463,7 +463,8 @@ impl<T: FolderKind> ExchangeSide<T> for GraphConnector {
         _window: &'a SyncWindow,
         linked: &'a LinkedItems<'a, T>,
     ) -> Result<Collected<T>, SideError> {
-        self.probe_links.forget(mailbox, T::KIND);
+        let fresher = self.probe_links.fresher_cursor(mailbox, T::KIND, cursor);
+        let cursor = fresher.as_deref().or(cursor);
         let container = T::container(self, mailbox).await?;
         self.collect_in(mailbox, &container, cursor, linked).await
     }

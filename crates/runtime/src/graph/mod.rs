@@ -146,8 +146,10 @@ impl ExchangeSide<Appointment> for GraphConnector {
         window: &'a SyncWindow,
         linked: &'a LinkedItems<'a, Appointment>,
     ) -> Result<Collected<Appointment>, SideError> {
-        self.probe_links
-            .forget(mailbox, exsync_model::ItemKind::Appointment);
+        let fresher =
+            self.probe_links
+                .fresher_cursor(mailbox, exsync_model::ItemKind::Appointment, cursor);
+        let cursor = fresher.as_deref().or(cursor);
         self.collect_events(mailbox, cursor, window, linked).await
     }
 

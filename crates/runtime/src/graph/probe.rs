@@ -3,15 +3,19 @@
 //! changed.
 //!
 //! Decisions:
-//! - A probe writes nothing, not even the fresh delta link of a quiet answer. Storing it would
-//!   cost a state-store write per mailbox and kind every poll interval; the stored link stays
-//!   valid and is renewed by every pass, at least by the full pass every few minutes, so it
-//!   never comes near Graph's expiry of sync states.
-//! - The delta links are remembered between probes ([`ProbeLinks`]) and forgotten when a pass
+//! - A probe writes nothing to the state store. Graph keeps only the newest few generations of
+//!   a chain of delta links (older ones answer 410 `SyncStateNotFound`), and every delta link a
+//!   quiet probe is handed is a new generation; so the probe remembers that fresh link, follows
+//!   it next time, and hands it to the next pass of that mailbox and kind in place of the stored
+//!   one ([`ProbeLinks::fresher_cursor`]) — the stored link may be generations old by then.
+//! - An empty page with an `@odata.nextLink` says nothing yet (Graph sends such pages); the
+//!   probe follows it, for all mailboxes together in shared `$batch`es, up to
+//!   [`MAX_EMPTY_PAGES`] pages, then leaves the question to a pass.
+//! - The delta links are remembered between probes ([`ProbeLinks`]) and taken when a pass
 //!   collects that mailbox and kind (the pass may store a new cursor). The service never runs
 //!   a probe and a pass of one mailbox at once, and another process syncs a mailbox only
-//!   under its lease, after which this one starts with a full pass; so a remembered link is
-//!   always the stored one.
+//!   under its lease, after which this one starts with a full pass; a remembered link is used
+//!   only while the stored cursor is still the one the probe started from.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,25 +30,59 @@ use super::{GraphConnector, events_collect, side_error};
 use crate::exchange::SideError;
 use crate::probe::MailboxConnector;
 
+/// Empty pages with a next link a probe follows before it leaves the question to a pass.
+const MAX_EMPTY_PAGES: usize = 4;
+
+/// What a probe follows for one mailbox and kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Probed {
+    /// The delta link of the stored cursor the probe started from.
+    stored: String,
+    /// The newest delta link of a quiet answer (at first the stored one).
+    current: String,
+}
+
 /// Delta links by mailbox and kind; `None`: no usable cursor.
-type LinksByMailbox = HashMap<(String, ItemKind), Option<String>>;
+type LinksByMailbox = HashMap<(String, ItemKind), Option<Probed>>;
 
 /// The delta links probes follow.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ProbeLinks(Arc<Mutex<LinksByMailbox>>);
 
 impl ProbeLinks {
-    /// Forgets `mailbox`'s `kind` (a pass is collecting it).
-    pub(crate) fn forget(&self, mailbox: &str, kind: ItemKind) {
-        self.lock().remove(&(mailbox.to_owned(), kind));
+    /// Forgets `mailbox`'s `kind` (a pass is collecting it) and returns the cursor the pass
+    /// should follow instead of `cursor`: the stored one with the probe's fresher delta link,
+    /// when the probe moved on from exactly that stored link.
+    pub(crate) fn fresher_cursor(
+        &self,
+        mailbox: &str,
+        kind: ItemKind,
+        cursor: Option<&str>,
+    ) -> Option<String> {
+        let probed = self.lock().remove(&(mailbox.to_owned(), kind)).flatten()?;
+        let mut stored = serde_json::from_str::<DeltaCursor>(cursor?).ok()?;
+        let usable = stored.delta_link == probed.stored
+            && stored.unconfirmed.is_empty()
+            && probed.current != probed.stored;
+        usable.then(|| {
+            stored.delta_link = probed.current;
+            stored.encode()
+        })
     }
 
-    fn get(&self, mailbox: &str, kind: ItemKind) -> Option<Option<String>> {
+    fn get(&self, mailbox: &str, kind: ItemKind) -> Option<Option<Probed>> {
         self.lock().get(&(mailbox.to_owned(), kind)).cloned()
     }
 
-    fn remember(&self, mailbox: &str, kind: ItemKind, link: Option<String>) {
+    fn remember(&self, mailbox: &str, kind: ItemKind, link: Option<Probed>) {
         self.lock().insert((mailbox.to_owned(), kind), link);
+    }
+
+    /// A quiet answer handed out `fresh`: the next probe (or pass) follows it.
+    fn advance(&self, mailbox: &str, kind: ItemKind, fresh: String) {
+        if let Some(Some(probed)) = self.lock().get_mut(&(mailbox.to_owned(), kind)) {
+            probed.current = fresh;
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LinksByMailbox> {
@@ -73,30 +111,48 @@ impl MailboxConnector for GraphConnector {
                     Ok(None) => push_changed(&mut results[index], kind),
                     Ok(Some(link)) => {
                         asked.push((index, kind));
-                        requests.push((
-                            mailbox,
-                            GraphRequest::get(link, "probe for changes")
-                                .prefer("odata.maxpagesize=1"),
-                        ));
+                        requests.push((mailbox, probe_request(link)));
                     }
                 }
             }
         }
-        let answers = match requests.as_slice() {
-            [] => Vec::new(),
-            [(mailbox, one)] => vec![self.client.send(mailbox, one).await],
-            many => self.client.batch_across(many).await,
-        };
-        for ((index, kind), answer) in asked.into_iter().zip(answers) {
-            match is_quiet(answer) {
-                Ok(true) => {}
-                Ok(false) => push_changed(&mut results[index], kind),
-                Err(error) => {
-                    if results[index].is_ok() {
-                        results[index] = Err(error);
+        let mut pending: Vec<(usize, ItemKind, &str)> = asked
+            .into_iter()
+            .zip(requests.iter().map(|(mailbox, _)| *mailbox))
+            .map(|((index, kind), mailbox)| (index, kind, mailbox))
+            .collect();
+        for _ in 0..=MAX_EMPTY_PAGES {
+            let answers = match requests.as_slice() {
+                [] => Vec::new(),
+                [(mailbox, one)] => vec![self.client.send(mailbox, one).await],
+                many => self.client.batch_across(many).await,
+            };
+            let mut follow = Vec::new();
+            let mut next_requests = Vec::new();
+            for ((index, kind, mailbox), answer) in pending.into_iter().zip(answers) {
+                match read_probe(answer) {
+                    Ok(Probe::Quiet(fresh)) => self.probe_links.advance(mailbox, kind, fresh),
+                    Ok(Probe::Changed) => push_changed(&mut results[index], kind),
+                    Ok(Probe::EmptyPage(next)) => {
+                        follow.push((index, kind, mailbox));
+                        next_requests.push((mailbox, probe_request(next)));
+                    }
+                    Err(error) => {
+                        if results[index].is_ok() {
+                            results[index] = Err(error);
+                        }
                     }
                 }
             }
+            pending = follow;
+            requests = next_requests;
+            if pending.is_empty() {
+                break;
+            }
+        }
+        // Still only empty pages: a pass must look.
+        for (index, kind, _) in pending {
+            push_changed(&mut results[index], kind);
         }
         for result in results.iter_mut().flatten() {
             result.sort_by_key(|kind| kind_order(*kind));
@@ -124,7 +180,7 @@ impl GraphConnector {
         kind: ItemKind,
     ) -> Result<Option<String>, SideError> {
         if let Some(known) = self.probe_links.get(mailbox, kind) {
-            return Ok(known);
+            return Ok(known.map(|probed| probed.current));
         }
         let stored = state
             .cursor(mailbox, cursor_name(kind))
@@ -137,9 +193,27 @@ impl GraphConnector {
             .and_then(|c| serde_json::from_str::<DeltaCursor>(&c.value).ok())
             .filter(|c| c.unconfirmed.is_empty() && !c.delta_link.is_empty())
             .map(|c| c.delta_link);
-        self.probe_links.remember(mailbox, kind, link.clone());
+        let probed = link.clone().map(|link| Probed {
+            stored: link.clone(),
+            current: link,
+        });
+        self.probe_links.remember(mailbox, kind, probed);
         Ok(link)
     }
+}
+
+fn probe_request(link: String) -> GraphRequest {
+    GraphRequest::get(link, "probe for changes").prefer("odata.maxpagesize=1")
+}
+
+/// What one probe answer says.
+enum Probe {
+    /// Nothing changed; the fresh delta link.
+    Quiet(String),
+    /// Something changed (or the sync state is lost): a pass must look.
+    Changed,
+    /// An empty page with a next link: follow it.
+    EmptyPage(String),
 }
 
 fn push_changed(result: &mut Result<Vec<ItemKind>, SideError>, kind: ItemKind) {
@@ -148,16 +222,28 @@ fn push_changed(result: &mut Result<Vec<ItemKind>, SideError>, kind: ItemKind) {
     }
 }
 
-/// Whether the answer says nothing changed: no entries and a final delta link. Entries, more
-/// pages or a lost sync state mean a pass must look; mailbox-wide errors are errors.
-fn is_quiet(answer: Result<GraphResponse, GraphError>) -> Result<bool, SideError> {
+/// What the answer says: no entries and a final delta link is quiet; an empty page with a
+/// next link says nothing yet; entries, a non-empty page or a lost sync state mean a pass must
+/// look; mailbox-wide errors are errors.
+fn read_probe(answer: Result<GraphResponse, GraphError>) -> Result<Probe, SideError> {
     let page = match answer {
         Ok(response) => response.body,
-        Err(error) if error.is_sync_state_lost() || error.is_not_found() => return Ok(false),
+        Err(error) if error.is_sync_state_lost() || error.is_not_found() => {
+            return Ok(Probe::Changed);
+        }
         Err(error) => return Err(side_error(&error)),
     };
     let empty = page["value"].as_array().is_none_or(|v| v.is_empty());
-    Ok(empty && page["@odata.deltaLink"].is_string())
+    if !empty {
+        return Ok(Probe::Changed);
+    }
+    if let Some(fresh) = page["@odata.deltaLink"].as_str() {
+        return Ok(Probe::Quiet(fresh.to_owned()));
+    }
+    match page["@odata.nextLink"].as_str() {
+        Some(next) => Ok(Probe::EmptyPage(next.to_owned())),
+        None => Ok(Probe::Changed),
+    }
 }
 
 fn cursor_name(kind: ItemKind) -> &'static str {

@@ -358,6 +358,11 @@ impl Outlook {
         body
     }
 
+    /// The status of a GET (for answers that are not 200).
+    pub async fn status(&self, path: &str) -> u16 {
+        self.call(reqwest::Method::GET, path, None).await.0
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Value {
         let (status, answer) = self.call(reqwest::Method::POST, path, Some(body)).await;
         assert!(

@@ -5,6 +5,7 @@
 mod appointments;
 mod common;
 mod crashes;
+mod delta;
 mod fence;
 mod pairing;
 mod patterns;

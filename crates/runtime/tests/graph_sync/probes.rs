@@ -109,3 +109,50 @@ async fn a_throttled_mailbox_does_not_hold_back_the_probes_of_the_others() {
     assert!(error.message.contains(&m1), "{}", error.message);
     world.finish().await;
 }
+
+#[tokio::test]
+async fn quiet_probes_hand_their_fresh_delta_link_to_the_next_pass() {
+    let world = World::new().await;
+    world.sync().await;
+    world.sync().await;
+    let m0 = world.mailbox(0).to_owned();
+    let cursor = world
+        .state
+        .cursor(&m0, "graph.calendar_view.delta")
+        .await
+        .expect("read")
+        .expect("a cursor");
+    let stored: serde_json::Value = serde_json::from_str(&cursor.value).expect("json");
+    let stored = stored["delta_link"].as_str().expect("link").to_owned();
+    // Each quiet probe is handed the next generation of the delta link.
+    for _ in 0..4 {
+        let answer = world
+            .connector
+            .changed_kinds(&world.state, &[&m0], &[ItemKind::Appointment])
+            .await;
+        assert!(
+            answer[0].as_ref().expect("answered").is_empty(),
+            "{answer:?}"
+        );
+    }
+    let relative = stored.strip_prefix(&world.emu.graph_url()).expect("own");
+    assert_eq!(
+        world.outlook.status(relative).await,
+        410,
+        "Graph forgot the stored link"
+    );
+    world.emu.reset_request_counts();
+    assert!(quiet(&world.sync().await));
+    let delta_requests: u64 = world
+        .emu
+        .request_counts()
+        .iter()
+        .filter(|c| c.mailbox.eq_ignore_ascii_case(&m0) && c.operation == "GET calendarView/delta")
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(
+        delta_requests, 2,
+        "the pass followed the probe's link (an empty page, then the last): no 410, no new round"
+    );
+    world.finish().await;
+}
