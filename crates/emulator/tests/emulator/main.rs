@@ -16,6 +16,7 @@ mod extended;
 mod jwt;
 mod query_options;
 mod seed;
+mod series_masters;
 mod throttle;
 mod todo;
 mod token;
