@@ -23,7 +23,7 @@ use exsync_model::{Appointment, BusinessId, ExchangeId, When};
 use serde_json::Value;
 
 use super::cursor::DeltaCursor;
-use super::{GraphConnector, side_error};
+use super::{GraphConnector, series_signal, side_error};
 use crate::exchange::{Collected, ExchangeItem, LinkedItems, SideError, Unreadable};
 
 /// The cursor name of appointments.
@@ -66,6 +66,8 @@ impl GraphConnector {
             .as_ref()
             .map(|c| c.unconfirmed.clone())
             .unwrap_or_default();
+        let known_series = stored.as_ref().and_then(|c| c.series.clone());
+        let series_keys = series_signal::read_for_pass(&self.client, mailbox).await?;
         let (round, initial) = self
             .events_round(mailbox, stored.map(|c| c.delta_link), &initial_url)
             .await?;
@@ -77,6 +79,7 @@ impl GraphConnector {
                 scope,
                 delta_link: round.delta_link.clone(),
                 unconfirmed: Vec::new(),
+                series: series_keys.clone(),
             }
             .encode(),
             initial,
@@ -161,6 +164,15 @@ impl GraphConnector {
                         confirmed_by_delta(b, instances, window, &self.all_day_zone)
                     }))
             });
+        }
+        if !(self.full_pass || initial) {
+            // Series whose master's change key moved (a cancelled occurrence makes no delta
+            // entry, but it is a write to the master).
+            touched.masters.extend(series_signal::moved_linked(
+                known_series.as_ref(),
+                series_keys.as_ref(),
+                linked,
+            ));
         }
         self.read_singles(mailbox, &touched.singles, linked, &mut collected)
             .await?;

@@ -1,6 +1,8 @@
 //! The Graph probe: one GET of each stored delta link, asking for one entry per page, for
 //! many mailboxes in shared `$batch`es (20 requests each). An empty last page means nothing
-//! changed.
+//! changed. For the calendar, when the last pass found series, one more GET lists the series
+//! masters' change keys (`series_signal`): a cancelled occurrence makes no delta entry but
+//! moves its master's key.
 //!
 //! Decisions:
 //! - A probe writes nothing, not even the fresh delta link of a quiet answer. Storing it would
@@ -22,12 +24,23 @@ use exsync_store::StateStore;
 
 use super::cursor::DeltaCursor;
 use super::folder_items::FolderKind;
+use super::series_signal::{self, SeriesKeys};
 use super::{GraphConnector, events_collect, side_error};
 use crate::exchange::SideError;
 use crate::probe::MailboxConnector;
 
-/// Delta links by mailbox and kind; `None`: no usable cursor.
-type LinksByMailbox = HashMap<(String, ItemKind), Option<String>>;
+/// What a probe of one mailbox and kind follows, from its stored cursor.
+#[derive(Debug, Clone, Default)]
+struct ProbeCursor {
+    /// The delta link; `None`: no usable cursor.
+    link: Option<String>,
+    /// Calendar: the series masters' change keys the last pass read (`None`: not read, or
+    /// no series; then only the delta link is probed).
+    series: Option<Arc<SeriesKeys>>,
+}
+
+/// Probe cursors by mailbox and kind.
+type LinksByMailbox = HashMap<(String, ItemKind), ProbeCursor>;
 
 /// The delta links probes follow.
 #[derive(Debug, Clone, Default)]
@@ -39,12 +52,12 @@ impl ProbeLinks {
         self.lock().remove(&(mailbox.to_owned(), kind));
     }
 
-    fn get(&self, mailbox: &str, kind: ItemKind) -> Option<Option<String>> {
+    fn get(&self, mailbox: &str, kind: ItemKind) -> Option<ProbeCursor> {
         self.lock().get(&(mailbox.to_owned(), kind)).cloned()
     }
 
-    fn remember(&self, mailbox: &str, kind: ItemKind, link: Option<String>) {
-        self.lock().insert((mailbox.to_owned(), kind), link);
+    fn remember(&self, mailbox: &str, kind: ItemKind, cursor: ProbeCursor) {
+        self.lock().insert((mailbox.to_owned(), kind), cursor);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LinksByMailbox> {
@@ -61,7 +74,8 @@ impl MailboxConnector for GraphConnector {
     ) -> Vec<Result<Vec<ItemKind>, SideError>> {
         let mut results: Vec<Result<Vec<ItemKind>, SideError>> =
             mailboxes.iter().map(|_| Ok(Vec::new())).collect();
-        let mut asked: Vec<(usize, ItemKind)> = Vec::new();
+        // Per request: the mailbox's index, the kind, and for a series listing the known keys.
+        let mut asked: Vec<(usize, ItemKind, Option<Arc<SeriesKeys>>)> = Vec::new();
         let mut requests: Vec<(&str, GraphRequest)> = Vec::new();
         for (index, mailbox) in mailboxes.iter().enumerate() {
             for &kind in kinds {
@@ -70,14 +84,21 @@ impl MailboxConnector for GraphConnector {
                         results[index] = Err(error);
                         break;
                     }
-                    Ok(None) => push_changed(&mut results[index], kind),
-                    Ok(Some(link)) => {
-                        asked.push((index, kind));
+                    Ok(ProbeCursor { link: None, .. }) => push_changed(&mut results[index], kind),
+                    Ok(ProbeCursor {
+                        link: Some(link),
+                        series,
+                    }) => {
+                        asked.push((index, kind, None));
                         requests.push((
                             mailbox,
                             GraphRequest::get(link, "probe for changes")
                                 .prefer("odata.maxpagesize=1"),
                         ));
+                        if let Some(keys) = series.filter(|keys| !keys.is_empty()) {
+                            asked.push((index, kind, Some(keys)));
+                            requests.push((mailbox, series_signal::masters_request(mailbox)));
+                        }
                     }
                 }
             }
@@ -87,8 +108,12 @@ impl MailboxConnector for GraphConnector {
             [(mailbox, one)] => vec![self.client.send(mailbox, one).await],
             many => self.client.batch_across(many).await,
         };
-        for ((index, kind), answer) in asked.into_iter().zip(answers) {
-            match is_quiet(answer) {
+        for ((index, kind, series), answer) in asked.into_iter().zip(answers) {
+            let quiet = match series {
+                None => is_quiet(answer),
+                Some(known) => series_signal::is_quiet(answer, &known).map_err(|e| side_error(&e)),
+            };
+            match quiet {
                 Ok(true) => {}
                 Ok(false) => push_changed(&mut results[index], kind),
                 Err(error) => {
@@ -100,6 +125,7 @@ impl MailboxConnector for GraphConnector {
         }
         for result in results.iter_mut().flatten() {
             result.sort_by_key(|kind| kind_order(*kind));
+            result.dedup();
         }
         results
     }
@@ -111,18 +137,23 @@ impl MailboxConnector for GraphConnector {
     fn throttled(&self) -> u64 {
         self.client.counts().throttled
     }
+
+    fn probe_requests(&self, kinds: &[ItemKind]) -> usize {
+        // The calendar may add the listing of its series masters' change keys.
+        kinds.len() + usize::from(kinds.contains(&ItemKind::Appointment))
+    }
 }
 
 impl GraphConnector {
-    /// The delta link a probe of `mailbox`'s `kind` follows: remembered, or read from the
-    /// stored cursor; `None` when there is no usable one (no cursor, or written items left
-    /// to confirm: only a pass can tell).
+    /// What a probe of `mailbox`'s `kind` follows: remembered, or read from the stored
+    /// cursor; no link when there is no usable one (no cursor, or written items left to
+    /// confirm: only a pass can tell).
     async fn probe_link(
         &self,
         state: &StateStore,
         mailbox: &str,
         kind: ItemKind,
-    ) -> Result<Option<String>, SideError> {
+    ) -> Result<ProbeCursor, SideError> {
         if let Some(known) = self.probe_links.get(mailbox, kind) {
             return Ok(known);
         }
@@ -133,12 +164,16 @@ impl GraphConnector {
                 message: format!("reading the sync state: {e}"),
                 mailbox_wide: true,
             })?;
-        let link = stored
+        let cursor = stored
             .and_then(|c| serde_json::from_str::<DeltaCursor>(&c.value).ok())
             .filter(|c| c.unconfirmed.is_empty() && !c.delta_link.is_empty())
-            .map(|c| c.delta_link);
-        self.probe_links.remember(mailbox, kind, link.clone());
-        Ok(link)
+            .map(|c| ProbeCursor {
+                link: Some(c.delta_link),
+                series: c.series.map(Arc::new),
+            })
+            .unwrap_or_default();
+        self.probe_links.remember(mailbox, kind, cursor.clone());
+        Ok(cursor)
     }
 }
 
