@@ -150,6 +150,16 @@ impl GraphConnector {
                 touched.singles.insert(id.as_str().to_owned());
             }
         }
+        if !(self.full_pass || initial) {
+            // Series whose master's change key moved (a cancelled occurrence makes no delta
+            // entry, but it is a write to the master). One exsync wrote itself last pass is
+            // dropped again below when the delta feed confirms it.
+            touched.masters.extend(series_signal::moved_linked(
+                known_series.as_ref(),
+                series_keys.as_ref(),
+                linked,
+            ));
+        }
         if !(self.full_pass || initial || series_removed) {
             // A series exsync wrote last pass is new to the delta feed, which therefore lists
             // all its instances: when they are exactly what the base says, nothing changed.
@@ -164,15 +174,6 @@ impl GraphConnector {
                         confirmed_by_delta(b, instances, window, &self.all_day_zone)
                     }))
             });
-        }
-        if !(self.full_pass || initial) {
-            // Series whose master's change key moved (a cancelled occurrence makes no delta
-            // entry, but it is a write to the master).
-            touched.masters.extend(series_signal::moved_linked(
-                known_series.as_ref(),
-                series_keys.as_ref(),
-                linked,
-            ));
         }
         self.read_singles(mailbox, &touched.singles, linked, &mut collected)
             .await?;

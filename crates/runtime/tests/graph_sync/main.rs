@@ -13,5 +13,6 @@ mod recovery;
 mod rules;
 mod safety;
 mod series;
+mod series_signal;
 mod tasks_contacts;
 mod window;
