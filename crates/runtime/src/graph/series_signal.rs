@@ -178,8 +178,8 @@ mod tests {
         let same = serde_json::json!({"value": [{"id": "A", "changeKey": "1"}]});
         let moved = serde_json::json!({"value": [{"id": "A", "changeKey": "2"}]});
         let gone = serde_json::json!({"value": []});
-        assert!(is_quiet(page(same), &known).unwrap());
-        assert!(!is_quiet(page(moved), &known).unwrap());
-        assert!(!is_quiet(page(gone), &known).unwrap());
+        assert!(is_quiet(page(same), &known).expect("answered"));
+        assert!(!is_quiet(page(moved), &known).expect("answered"));
+        assert!(!is_quiet(page(gone), &known).expect("answered"));
     }
 }
