@@ -34,4 +34,10 @@ pub trait MailboxConnector:
 
     /// Throttled answers (HTTP 429) seen so far.
     fn throttled(&self) -> u64;
+
+    /// At most how many requests a probe of one mailbox sends for `kinds` (so the service
+    /// can fill its batches); one per kind unless the connector says otherwise.
+    fn probe_requests(&self, kinds: &[ItemKind]) -> usize {
+        kinds.len()
+    }
 }

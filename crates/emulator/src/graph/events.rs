@@ -21,7 +21,7 @@ use super::error::GraphError;
 use super::extended;
 use super::wire::event::EventInput;
 use super::{Access, Prefer, authorize};
-use super::{calendar_view, occurrences, query};
+use super::{calendar_view, occurrences, query, type_filter};
 use crate::ids;
 use crate::server::Shared;
 use crate::store::{Created, NewEvent};
@@ -133,7 +133,11 @@ pub(crate) async fn list(
     let zone = out_zone(&prefer);
     let state = shared.store.lock();
     let mailbox = authorize(&state, &headers, &user, Access::Read)?;
-    let wanted = extended::filter(&query)?;
+    let types = type_filter::types(&query)?;
+    let wanted = match types {
+        Some(_) => None,
+        None => extended::filter(&query)?,
+    };
     let expand = extended::expand(&query)?;
     let mut items = state
         .mailboxes
@@ -141,6 +145,7 @@ pub(crate) async fn list(
         .map(|data| {
             data.events()
                 .into_iter()
+                .filter(|e| type_filter::admits(types.as_deref(), e.appointment.series.is_some()))
                 .map(|e| serde_json::to_value(convert::to_wire(e, &mailbox, &zone)))
                 .collect::<Result<Vec<_>, _>>()
         })

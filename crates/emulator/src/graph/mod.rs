@@ -27,6 +27,7 @@ mod schema;
 mod state;
 mod throttle;
 mod todo;
+mod type_filter;
 mod vocab;
 pub mod wire;
 

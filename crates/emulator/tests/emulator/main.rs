@@ -18,6 +18,7 @@ mod jwt;
 mod query_options;
 mod seed;
 mod series_start;
+mod series_masters;
 mod throttle;
 mod todo;
 mod token;

@@ -3,14 +3,17 @@
 //!
 //! Run: `cargo build --release -p exsync && cargo run --release -p exsync --example
 //! bench_service -- [--mailboxes 1000] [--idle-secs 60] [--rate 50] [--changes-secs 60]
-//! [--observe-ms 200] [--postgres URL] [--keep yes]`. `--rate` is changes per second in EACH
-//! direction.
+//! [--observe-ms 200] [--cancels 200] [--cancel-rate 10] [--postgres URL] [--keep yes]`.
+//! `--rate` is changes per second in EACH direction; `--cancels` occurrences are cancelled in
+//! Outlook at `--cancel-rate` per second after the propagation phase (0: no such phase).
 //!
 //! The emulator and `exsync run` are processes of their own (release binary next to this
 //! example); the service runs with its default intervals. Phases: initial sync (until every
 //! mailbox has synced and all items are written), idle (CPU, RSS of the service, requests the
-//! emulator served), propagation (delays per direction). Nothing of the service is tuned.
+//! emulator served), propagation (delays per direction), cancellations (delay of an
+//! occurrence cancelled in Outlook). Nothing of the service is tuned.
 
+mod cancellations;
 mod observers;
 mod probe;
 mod propagation;
@@ -35,6 +38,8 @@ struct Args {
     rate: f64,
     changes_secs: u64,
     observe_ms: u64,
+    cancels: usize,
+    cancel_rate: f64,
     postgres: Option<String>,
     /// Keep the temporary folder (configuration, log, SQLite files) for a look afterwards.
     keep: bool,
@@ -47,6 +52,8 @@ fn args() -> Args {
         rate: 50.0,
         changes_secs: 60,
         observe_ms: 200,
+        cancels: 200,
+        cancel_rate: 10.0,
         postgres: None,
         keep: false,
     };
@@ -59,6 +66,8 @@ fn args() -> Args {
             "--rate" => args.rate = value.parse().expect("--rate CHANGES_PER_SECOND"),
             "--changes-secs" => args.changes_secs = value.parse().expect("--changes-secs SECONDS"),
             "--observe-ms" => args.observe_ms = value.parse().expect("--observe-ms MS"),
+            "--cancels" => args.cancels = value.parse().expect("--cancels N"),
+            "--cancel-rate" => args.cancel_rate = value.parse().expect("--cancel-rate PER_SECOND"),
             "--postgres" => args.postgres = Some(value.to_owned()),
             "--keep" => args.keep = value == "yes",
             other => panic!("unknown argument {other}; see the header of bench_service/main.rs"),
@@ -249,6 +258,9 @@ async fn main() {
             println!("  {name}, never arrived: {}", missing.join(", "));
         }
     }
+    if args.cancels > 0 {
+        cancellation_phase(&args, &client, &ids, &url, schema.as_deref()).await;
+    }
     let stopping = Instant::now();
     setup::stop(&service);
     drop(service);
@@ -262,6 +274,69 @@ async fn main() {
     }
     if args.keep {
         let _ = dir.keep();
+    }
+}
+
+/// Cancels occurrences in Outlook and reports the delay until the business database has them.
+async fn cancellation_phase(
+    args: &Args,
+    client: &Arc<GraphClient>,
+    ids: &std::collections::BTreeMap<String, String>,
+    url: &str,
+    schema: Option<&str>,
+) {
+    let targets = Arc::new(cancellations::targets(client, ids, args.mailboxes, args.cancels).await);
+    let ledger: Ledger = Arc::default();
+    let writing = Arc::new(AtomicBool::new(true));
+    let deadline = Arc::new(std::sync::Mutex::new(None::<Instant>));
+    let done = {
+        let (ledger, writing, deadline) = (ledger.clone(), writing.clone(), deadline.clone());
+        move || {
+            let expired = deadline
+                .lock()
+                .expect("deadline")
+                .is_some_and(|d| Instant::now() > d);
+            expired || (!writing.load(Ordering::SeqCst) && observers::all_arrived(&ledger))
+        }
+    };
+    let reader = SubjectReader::open(url, schema).await;
+    let observer = tokio::spawn(cancellations::observe(
+        reader,
+        targets.clone(),
+        ledger.clone(),
+        Duration::from_millis(args.observe_ms),
+        done,
+    ));
+    let phase = Instant::now();
+    cancellations::cancel(
+        client.clone(),
+        targets.clone(),
+        args.cancel_rate,
+        ledger.clone(),
+    )
+    .await;
+    let writes_secs = phase.elapsed().as_secs_f64();
+    writing.store(false, Ordering::SeqCst);
+    // Beyond the full-pass interval (300 s), so a change only a full pass finds still counts.
+    *deadline.lock().expect("deadline") = Some(Instant::now() + Duration::from_secs(330));
+    observer.await.expect("observer");
+    println!(
+        "cancellations: {} occurrences cancelled in Outlook in {writes_secs:.1} s ({:.1}/s)",
+        targets.len(),
+        targets.len() as f64 / writes_secs
+    );
+    println!(
+        "| direction | changes | write ms (mean) | p50 s | p95 s | p99 s | max s | never arrived | write failed |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let changes = ledger.lock().expect("ledger");
+    println!(
+        "{}",
+        summary::summary_row("Outlook cancellation -> business", &changes)
+    );
+    let missing = summary::missing(&changes, 10);
+    if !missing.is_empty() {
+        println!("  never arrived: {}", missing.join(", "));
     }
 }
 

@@ -118,6 +118,27 @@ impl SubjectReader {
         }
     }
 
+    /// `(appointment_id, original_start)` of every cancelled occurrence.
+    pub async fn cancelled_occurrences(&self) -> Vec<(String, String)> {
+        const COLUMNS: &str = "SELECT appointment_id, original_start FROM";
+        let rows: Result<Vec<(String, String)>, sqlx::Error> = match self {
+            SubjectReader::Sqlite(pool) => {
+                let sql = format!("{COLUMNS} exsync_appointment_exceptions WHERE cancelled");
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(pool)
+                    .await
+            }
+            SubjectReader::Postgres(pool, table) => {
+                let table = table.replace("exsync_appointments", "exsync_appointment_exceptions");
+                let sql = format!("{COLUMNS} {table} WHERE cancelled");
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(pool)
+                    .await
+            }
+        };
+        rows.unwrap_or_default()
+    }
+
     async fn marked_subjects(&self) -> Vec<String> {
         let rows: Result<Vec<(Option<String>,)>, sqlx::Error> = match self {
             SubjectReader::Sqlite(pool) => {

@@ -3,6 +3,7 @@
 //! SIGHUP (new rules, a new client secret), a kill -9 in the middle of a pass, and two services
 //! sharing the mailboxes on PostgreSQL.
 
+mod cancelled;
 mod harness;
 
 use std::time::Duration;

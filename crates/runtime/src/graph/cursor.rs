@@ -19,6 +19,10 @@ pub struct DeltaCursor {
     /// looked up.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unconfirmed: Vec<String>,
+    /// Calendar only: the change keys of the series masters, read at the start of the pass
+    /// that made this cursor (`None`: not read; see `series_signal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<super::series_signal::SeriesKeys>,
 }
 
 impl DeltaCursor {
@@ -65,6 +69,7 @@ mod tests {
             scope: "2026-06-01/2028-05-01".into(),
             delta_link: "https://graph/delta?$deltatoken=x".into(),
             unconfirmed: Vec::new(),
+            series: None,
         }
         .encode();
         assert_eq!(
@@ -90,6 +95,7 @@ mod written_tests {
             scope: "s".into(),
             delta_link: "link".into(),
             unconfirmed: Vec::new(),
+            series: None,
         }
         .encode();
         let text = DeltaCursor::with_written(&text, &["B".into(), "A".into(), "B".into()]);

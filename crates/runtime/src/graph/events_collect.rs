@@ -23,7 +23,7 @@ use exsync_model::{Appointment, BusinessId, ExchangeId, When};
 use serde_json::Value;
 
 use super::cursor::DeltaCursor;
-use super::{GraphConnector, side_error};
+use super::{GraphConnector, series_signal, side_error};
 use crate::exchange::{Collected, ExchangeItem, LinkedItems, SideError, Unreadable};
 
 /// The cursor name of appointments.
@@ -66,6 +66,8 @@ impl GraphConnector {
             .as_ref()
             .map(|c| c.unconfirmed.clone())
             .unwrap_or_default();
+        let known_series = stored.as_ref().and_then(|c| c.series.clone());
+        let series_keys = series_signal::read_for_pass(&self.client, mailbox).await?;
         let (round, initial) = self
             .events_round(mailbox, stored.map(|c| c.delta_link), &initial_url)
             .await?;
@@ -77,6 +79,7 @@ impl GraphConnector {
                 scope,
                 delta_link: round.delta_link.clone(),
                 unconfirmed: Vec::new(),
+                series: series_keys.clone(),
             }
             .encode(),
             initial,
@@ -150,6 +153,16 @@ impl GraphConnector {
             {
                 touched.singles.insert(id.as_str().to_owned());
             }
+        }
+        if !(self.full_pass || initial) {
+            // Series whose master's change key moved (a cancelled occurrence makes no delta
+            // entry, but it is a write to the master). One exsync wrote itself last pass is
+            // dropped again below when the delta feed confirms it.
+            touched.masters.extend(series_signal::moved_linked(
+                known_series.as_ref(),
+                series_keys.as_ref(),
+                linked,
+            ));
         }
         if !(self.full_pass || initial || series_removed) {
             // A series exsync wrote last pass is new to the delta feed, which therefore lists

@@ -106,6 +106,7 @@ impl GraphConnector {
                 scope: container.to_owned(),
                 delta_link: round.delta_link.clone(),
                 unconfirmed: Vec::new(),
+                series: None,
             }
             .encode(),
             initial,

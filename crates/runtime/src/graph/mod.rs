@@ -13,6 +13,7 @@ mod events_apply;
 mod events_collect;
 mod folder_items;
 mod probe;
+mod series_signal;
 mod tasks;
 mod unsent;
 

@@ -1,6 +1,8 @@
 //! The Graph probe: one GET of each stored delta link, asking for one entry per page, for
 //! many mailboxes in shared `$batch`es (20 requests each). An empty last page means nothing
-//! changed.
+//! changed. For the calendar, when the last pass found series, one more GET lists the series
+//! masters' change keys (`series_signal`): a cancelled occurrence makes no delta entry but
+//! moves its master's key.
 //!
 //! Decisions:
 //! - A probe writes nothing to the state store. Graph keeps only the newest few generations of
@@ -26,6 +28,7 @@ use exsync_store::StateStore;
 
 use super::cursor::DeltaCursor;
 use super::folder_items::FolderKind;
+use super::series_signal::{self, SeriesKeys};
 use super::{GraphConnector, events_collect, side_error};
 use crate::exchange::SideError;
 use crate::probe::MailboxConnector;
@@ -40,6 +43,8 @@ struct Probed {
     stored: String,
     /// The newest delta link of a quiet answer (at first the stored one).
     current: String,
+    /// Calendar: the series masters' change keys the last pass read (see `series_signal`).
+    series: Option<Arc<SeriesKeys>>,
 }
 
 /// Delta links by mailbox and kind; `None`: no usable cursor.
@@ -68,6 +73,16 @@ impl ProbeLinks {
             stored.delta_link = probed.current;
             stored.encode()
         })
+    }
+
+    /// The series keys a probe of `mailbox`'s `kind` compares with, if any.
+    fn series(&self, mailbox: &str, kind: ItemKind) -> Option<Arc<SeriesKeys>> {
+        self.lock()
+            .get(&(mailbox.to_owned(), kind))
+            .cloned()
+            .flatten()
+            .and_then(|probed| probed.series)
+            .filter(|keys| !keys.is_empty())
     }
 
     fn get(&self, mailbox: &str, kind: ItemKind) -> Option<Option<Probed>> {
@@ -101,6 +116,8 @@ impl MailboxConnector for GraphConnector {
             mailboxes.iter().map(|_| Ok(Vec::new())).collect();
         let mut asked: Vec<(usize, ItemKind)> = Vec::new();
         let mut requests: Vec<(&str, GraphRequest)> = Vec::new();
+        let mut series_asked: Vec<(usize, Arc<SeriesKeys>)> = Vec::new();
+        let mut series_requests: Vec<(&str, GraphRequest)> = Vec::new();
         for (index, mailbox) in mailboxes.iter().enumerate() {
             for &kind in kinds {
                 match self.probe_link(state, mailbox, kind).await {
@@ -112,6 +129,11 @@ impl MailboxConnector for GraphConnector {
                     Ok(Some(link)) => {
                         asked.push((index, kind));
                         requests.push((mailbox, probe_request(link)));
+                        if let Some(keys) = self.probe_links.series(mailbox, kind) {
+                            series_asked.push((index, keys));
+                            series_requests
+                                .push((mailbox, series_signal::masters_request(mailbox)));
+                        }
                     }
                 }
             }
@@ -121,12 +143,29 @@ impl MailboxConnector for GraphConnector {
             .zip(requests.iter().map(|(mailbox, _)| *mailbox))
             .map(|((index, kind), mailbox)| (index, kind, mailbox))
             .collect();
+        // The series listings go out with the first round of delta probes.
+        let delta_count = requests.len();
+        requests.extend(series_requests);
         for _ in 0..=MAX_EMPTY_PAGES {
-            let answers = match requests.as_slice() {
+            let mut answers = match requests.as_slice() {
                 [] => Vec::new(),
                 [(mailbox, one)] => vec![self.client.send(mailbox, one).await],
                 many => self.client.batch_across(many).await,
             };
+            if !series_asked.is_empty() {
+                let series_answers = answers.split_off(delta_count.min(answers.len()));
+                for ((index, known), answer) in series_asked.drain(..).zip(series_answers) {
+                    match series_signal::is_quiet(answer, &known) {
+                        Ok(true) => {}
+                        Ok(false) => push_changed(&mut results[index], ItemKind::Appointment),
+                        Err(error) => {
+                            if results[index].is_ok() {
+                                results[index] = Err(side_error(&error));
+                            }
+                        }
+                    }
+                }
+            }
             let mut follow = Vec::new();
             let mut next_requests = Vec::new();
             for ((index, kind, mailbox), answer) in pending.into_iter().zip(answers) {
@@ -156,6 +195,7 @@ impl MailboxConnector for GraphConnector {
         }
         for result in results.iter_mut().flatten() {
             result.sort_by_key(|kind| kind_order(*kind));
+            result.dedup();
         }
         results
     }
@@ -166,6 +206,11 @@ impl MailboxConnector for GraphConnector {
 
     fn throttled(&self) -> u64 {
         self.client.counts().throttled
+    }
+
+    fn probe_requests(&self, kinds: &[ItemKind]) -> usize {
+        // The calendar may add the listing of its series masters' change keys.
+        kinds.len() + usize::from(kinds.contains(&ItemKind::Appointment))
     }
 }
 
@@ -189,13 +234,14 @@ impl GraphConnector {
                 message: format!("reading the sync state: {e}"),
                 mailbox_wide: true,
             })?;
-        let link = stored
+        let cursor = stored
             .and_then(|c| serde_json::from_str::<DeltaCursor>(&c.value).ok())
-            .filter(|c| c.unconfirmed.is_empty() && !c.delta_link.is_empty())
-            .map(|c| c.delta_link);
-        let probed = link.clone().map(|link| Probed {
-            stored: link.clone(),
-            current: link,
+            .filter(|c| c.unconfirmed.is_empty() && !c.delta_link.is_empty());
+        let link = cursor.as_ref().map(|c| c.delta_link.clone());
+        let probed = cursor.map(|c| Probed {
+            stored: c.delta_link.clone(),
+            current: c.delta_link,
+            series: c.series.map(Arc::new),
         });
         self.probe_links.remember(mailbox, kind, probed);
         Ok(link)

@@ -15,5 +15,6 @@ mod rules;
 mod safety;
 mod series;
 mod series_start;
+mod series_signal;
 mod tasks_contacts;
 mod window;

@@ -78,12 +78,13 @@ pub enum JobBatch {
     Probes(Vec<Job>),
 }
 
-/// Graph answers up to 20 requests per `$batch`; a probe asks one per synced kind.
+/// Graph answers up to 20 requests per `$batch`; a probe asks `MailboxConnector::probe_requests`
+/// (at most one per synced kind, plus the series listing of the calendar).
 const REQUESTS_PER_BATCH: usize = 20;
 
-/// How many mailboxes one probe batch asks about, for `kinds` synced kinds.
-pub fn probes_per_batch(kinds: usize) -> usize {
-    (REQUESTS_PER_BATCH / kinds.max(1)).max(1)
+/// How many mailboxes one probe batch asks about, for `requests` requests per mailbox.
+pub fn probes_per_batch(requests: usize) -> usize {
+    (REQUESTS_PER_BATCH / requests.max(1)).max(1)
 }
 
 /// Runs `batch` with `settings`; one result per job.

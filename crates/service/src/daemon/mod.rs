@@ -171,7 +171,7 @@ pub async fn run_service<X: MailboxConnector>(
             ));
         }
         let per_batch = if due.probe_now(now_std) {
-            jobs::probes_per_batch(current.synced_kinds().len())
+            jobs::probes_per_batch(context.connector.probe_requests(&current.synced_kinds()))
         } else {
             0
         };
