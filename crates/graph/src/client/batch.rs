@@ -118,46 +118,58 @@ impl GraphClient {
                     continue;
                 }
             };
-            let mut wait = Duration::ZERO;
-            let mut work = lock();
-            for (i, status, headers, body) in answers {
-                let (_, request) = items[i];
-                let throttled = status == StatusCode::TOO_MANY_REQUESTS
-                    || status == StatusCode::SERVICE_UNAVAILABLE;
-                if throttled {
-                    self.throttled.fetch_add(1, Ordering::Relaxed);
-                    work.attempts[i] += 1;
-                    if work.attempts[i] < self.retry.max_attempts {
-                        let attempt = work.attempts[i];
-                        wait = wait.max(
-                            retry_after_json(&headers)
-                                .unwrap_or_else(|| self.retry.backoff(attempt)),
-                        );
-                        again.push(i);
-                        continue;
-                    }
-                } else if status == StatusCode::FAILED_DEPENDENCY {
-                    // Not run: an earlier request of the chain failed or was throttled.
-                    again.push(i);
-                    continue;
-                }
-                work.results[i] = Some(self.inner_result(mailbox, request, status, body, &work, i));
-            }
-            for &i in &chunk {
-                if work.results[i].is_none() && !again.contains(&i) {
-                    work.results[i] = Some(Err(GraphError::Protocol {
-                        mailbox: mailbox.to_owned(),
-                        operation: "$batch".to_owned(),
-                        reason: "no answer for a request".to_owned(),
-                    }));
-                }
-            }
-            drop(work);
+            let wait = self.settle(mailbox, items, &chunk, answers, &mut lock(), &mut again);
             again.sort_unstable();
             if !wait.is_zero() {
                 tokio::time::sleep(wait.min(self.retry.max_delay)).await;
             }
         }
+    }
+
+    /// Books a lane's answers: final ones into `work`, the ones Graph did not run into `again`;
+    /// how long to wait before sending those (the longest `Retry-After`).
+    fn settle(
+        &self,
+        mailbox: &str,
+        items: &[(&str, &GraphRequest)],
+        chunk: &[usize],
+        answers: Vec<(usize, StatusCode, Value, Value)>,
+        work: &mut Work,
+        again: &mut Vec<usize>,
+    ) -> Duration {
+        let mut wait = Duration::ZERO;
+        for (i, status, headers, body) in answers {
+            let (_, request) = items[i];
+            let throttled = status == StatusCode::TOO_MANY_REQUESTS
+                || status == StatusCode::SERVICE_UNAVAILABLE;
+            if throttled {
+                self.throttled.fetch_add(1, Ordering::Relaxed);
+                work.attempts[i] += 1;
+                if work.attempts[i] < self.retry.max_attempts {
+                    let attempt = work.attempts[i];
+                    wait = wait.max(
+                        retry_after_json(&headers).unwrap_or_else(|| self.retry.backoff(attempt)),
+                    );
+                    again.push(i);
+                    continue;
+                }
+            } else if status == StatusCode::FAILED_DEPENDENCY {
+                // Not run: an earlier request of the chain failed or was throttled.
+                again.push(i);
+                continue;
+            }
+            work.results[i] = Some(self.inner_result(mailbox, request, status, body, work, i));
+        }
+        for &i in chunk {
+            if work.results[i].is_none() && !again.contains(&i) {
+                work.results[i] = Some(Err(GraphError::Protocol {
+                    mailbox: mailbox.to_owned(),
+                    operation: "$batch".to_owned(),
+                    reason: "no answer for a request".to_owned(),
+                }));
+            }
+        }
+        wait
     }
 
     /// The result of a final inner answer.
