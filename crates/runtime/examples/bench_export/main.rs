@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc, Weekday};
 use exsync_business::{BusinessDb, NewUser, Origin};
