@@ -6,7 +6,11 @@
 //! Run: `cargo build --release -p exsync && cargo run --release -p exsync-runtime --example
 //! bench_export -- [--mailboxes 20] [--items 5000] [--recurring 0.2] [--concurrency 8]`.
 //! Reports items/s, HTTP requests per item, 429s, peak RSS of this process during the pass
-//! (the emulator's memory is not in it), and the raw writer's time.
+//! (the emulator's memory is not in it), and the raw writers' times (`raw.rs`: exsync's client
+//! lanes, one and four plain batches in flight per mailbox) side by side. With
+//! `--latency-profile MEDIAN_MS,P99_MS [--seed N]` every inner request waits a log-normal
+//! latency and the floor (N x median / 4 and N x mean / 4 per mailbox) is printed;
+//! `--incremental no` skips the passes after the export.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
