@@ -379,6 +379,13 @@ impl EmulatorHandle {
         self.store.lock().graph.limits.set_latency(latency);
     }
 
+    /// Draws the latency of every Graph request counted against a mailbox from `profile`
+    /// (log-normal, seeded; each inner request of a `$batch` draws its own). `set_latency`
+    /// goes back to a fixed latency.
+    pub fn set_latency_profile(&self, profile: crate::graph::latency::LatencyProfile) {
+        self.store.lock().graph.limits.set_latency_profile(profile);
+    }
+
     /// Stops serving and waits for the server task to end.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

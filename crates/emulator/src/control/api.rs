@@ -31,6 +31,18 @@ struct Latency {
     protocol: Option<Protocol>,
 }
 
+/// `PUT /latency-profile`: Graph's per-request latency (slot held), log-normal; a median of 0
+/// removes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Profile {
+    median_ms: u64,
+    #[serde(default)]
+    p99_ms: u64,
+    #[serde(default)]
+    seed: u64,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Rate {
@@ -131,6 +143,21 @@ pub(super) async fn serve(shared: &Shared, request: Request) -> Response {
             state
                 .control
                 .set_latency(l.protocol, Duration::from_millis(l.ms));
+            done()
+        }),
+        (Method::PUT, "/latency-profile") => with(&bytes, |p: Profile| {
+            let limits = &mut state.graph.limits;
+            if p.median_ms == 0 {
+                limits.set_latency(Duration::ZERO);
+            } else if p.p99_ms < p.median_ms {
+                return bad("p99_ms must be at least median_ms");
+            } else {
+                limits.set_latency_profile(crate::graph::latency::LatencyProfile {
+                    median: Duration::from_millis(p.median_ms),
+                    p99: Duration::from_millis(p.p99_ms),
+                    seed: p.seed,
+                });
+            }
             done()
         }),
         (Method::PUT, "/error-rate") => with(&bytes, |r: Rate| {

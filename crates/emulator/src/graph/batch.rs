@@ -1,12 +1,16 @@
 //! `POST /v1.0/$batch` (JSON batching, https://learn.microsoft.com/graph/json-batching):
 //! `{"requests":[{"id","method","url","headers","body","dependsOn"}]}` answers 200
-//! `{"responses":[{"id","status","headers","body"}]}`, one response per request, in request
-//! order.
+//! `{"responses":[{"id","status","headers","body"}]}`, one response per request, in the order
+//! they finish. As Graph does, up to [`PARALLEL`] inner requests run at once (Graph "dispatches
+//! up to four individual requests from a batch to the Outlook service simultaneously",
+//! learn.microsoft.com/answers/questions/1660054); a `dependsOn` chain runs one after another.
 //!
 //! Invariants: each inner request runs through the same Graph stack as a direct call (error
-//! envelope, throttling, routing), with the outer request's `Authorization`, so it counts against
-//! the mailbox's limits like a direct call; a request runs only after everything it `dependsOn`,
-//! and a request whose dependency failed is not run but answered 424; more than 20 requests, a
+//! envelope, throttling, routing, latency), with the outer request's `Authorization`, so it
+//! holds one of its mailbox's concurrency slots and counts against the mailbox's budget like a
+//! direct call; never more than [`PARALLEL`] of one batch run at once; a request runs only
+//! after everything it `dependsOn` has finished, and a request whose dependency failed is not
+//! run but answered 424; more than 20 requests, a
 //! missing or repeated id, an unknown dependency, a cycle, an absolute URL or a body without
 //! `Content-Type` reject the whole batch with 400.
 
@@ -25,6 +29,13 @@ use crate::ids;
 
 /// Most requests one batch may carry.
 pub const MAX_REQUESTS: usize = 20;
+/// Inner requests of one batch that run at once.
+pub const PARALLEL: usize = 4;
+
+/// Marks a request as an inner request of a `$batch` (throttling answers it with a fractional
+/// `Retry-After`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InBatch;
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +117,91 @@ fn plan(requests: &[Inner]) -> Result<Vec<usize>, GraphError> {
     Ok(order)
 }
 
+/// Runs the planned requests, up to [`PARALLEL`] at once, each once everything it depends on
+/// has finished; the answers in the order they finish.
+async fn execute(
+    requests: &[Inner],
+    order: &[usize],
+    authorization: Option<&HeaderValue>,
+    next: &Next,
+) -> Vec<Value> {
+    let mut finished: HashMap<&str, bool> = HashMap::new(); // id -> succeeded
+    let mut waiting: Vec<usize> = order.to_vec();
+    let mut running = tokio::task::JoinSet::new();
+    let mut task_of: HashMap<tokio::task::Id, usize> = HashMap::new();
+    let mut responses = Vec::with_capacity(requests.len());
+    loop {
+        // Start (or answer at once) every request whose dependencies have all finished.
+        let mut progressed = true;
+        while progressed {
+            progressed = false;
+            let mut still = Vec::with_capacity(waiting.len());
+            for i in waiting.drain(..) {
+                let inner = &requests[i];
+                if !inner
+                    .depends_on
+                    .iter()
+                    .all(|d| finished.contains_key(d.as_str()))
+                {
+                    still.push(i);
+                    continue;
+                }
+                if inner
+                    .depends_on
+                    .iter()
+                    .any(|d| finished.get(d.as_str()) == Some(&false))
+                {
+                    finished.insert(inner.id.as_str(), false);
+                    responses.push(failed_dependency(&inner.id));
+                    progressed = true;
+                    continue;
+                }
+                if running.len() >= PARALLEL {
+                    still.push(i);
+                    continue;
+                }
+                match build(inner, authorization) {
+                    Some(request) => {
+                        let next = next.clone();
+                        let id = inner.id.clone();
+                        let task = running.spawn(async move {
+                            let value = entry(&id, next.run(request).await).await;
+                            (i, value)
+                        });
+                        task_of.insert(task.id(), i);
+                    }
+                    None => {
+                        finished.insert(inner.id.as_str(), false);
+                        responses.push(json!({"id": inner.id, "status": 400, "body": {"error": {
+                            "code": "BadRequest", "message": "Invalid request method or url."}}}));
+                        progressed = true;
+                    }
+                }
+            }
+            waiting = still;
+        }
+        let Some(done) = running.join_next_with_id().await else {
+            break;
+        };
+        let (i, value) = match done {
+            Ok((_, answer)) => answer,
+            Err(error) => {
+                // The inner request's task ended without an answer: a server error.
+                let Some(&i) = task_of.get(&error.id()) else {
+                    continue;
+                };
+                let value = json!({"id": requests[i].id, "status": 500, "body": {"error": {
+                    "code": "InternalServerError", "message": "The request failed."}}});
+                (i, value)
+            }
+        };
+        let succeeded = value["status"].as_u64().is_some_and(|s| s < 400);
+        finished.insert(requests[i].id.as_str(), succeeded);
+        responses.push(value);
+    }
+    responses
+}
+
 fn seen_id(requests: &[Inner], id: &str) -> bool {
     requests.iter().any(|r| r.id == id)
 }
@@ -153,6 +249,7 @@ fn build(inner: &Inner, authorization: Option<&HeaderValue>) -> Option<Request> 
         request.headers_mut().insert("authorization", auth.clone());
     }
     request.extensions_mut().insert(OriginalUri(original));
+    request.extensions_mut().insert(InBatch);
     Some(request)
 }
 
@@ -218,27 +315,7 @@ async fn run(request: Request, next: Next) -> Response {
         Ok(order) => order,
         Err(e) => return e.into_response(),
     };
-    let mut results: HashMap<usize, Value> = HashMap::new();
-    let mut failed: HashSet<&str> = HashSet::new();
-    for i in order {
-        let inner = &batch.requests[i];
-        let value = if inner.depends_on.iter().any(|d| failed.contains(d.as_str())) {
-            failed_dependency(&inner.id)
-        } else {
-            match build(inner, authorization.as_ref()) {
-                Some(req) => entry(&inner.id, next.clone().run(req).await).await,
-                None => json!({"id": inner.id, "status": 400, "body": {"error": {
-                    "code": "BadRequest", "message": "Invalid request method or url."}}}),
-            }
-        };
-        if value["status"].as_u64().is_none_or(|s| s >= 400) {
-            failed.insert(inner.id.as_str());
-        }
-        results.insert(i, value);
-    }
-    let responses: Vec<Value> = (0..batch.requests.len())
-        .filter_map(|i| results.remove(&i))
-        .collect();
+    let responses = execute(&batch.requests, &order, authorization.as_ref(), &next).await;
     (StatusCode::OK, axum::Json(json!({"responses": responses}))).into_response()
 }
 

@@ -19,6 +19,7 @@ mod expansion;
 mod extended;
 mod folders;
 mod items;
+pub mod latency;
 mod linked;
 mod occurrences;
 mod query;

@@ -88,10 +88,17 @@ async fn inner_requests_count_against_the_mailbox_budget() {
         .collect();
     let (status, body) = batch(&env, &token, Value::Array(requests)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(by_id(&body, "0")["status"], 200);
-    assert_eq!(by_id(&body, "1")["status"], 200);
-    let third = by_id(&body, "2");
-    assert_eq!(third["status"], 429, "{third}");
+    // The three run in parallel: which one is refused depends on who comes last.
+    let answers = body["responses"].as_array().expect("responses");
+    assert_eq!(
+        answers.iter().filter(|a| a["status"] == 200).count(),
+        2,
+        "{body}"
+    );
+    let third = answers
+        .iter()
+        .find(|a| a["status"] == 429)
+        .expect("one over the budget");
     assert_eq!(third["body"]["error"]["code"], "ApplicationThrottled");
     assert!(third["headers"]["retry-after"].is_string(), "{third}");
     // A bad token answers 401 per inner request.

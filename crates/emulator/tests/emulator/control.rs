@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::{Env, GRAPH_SCOPE, error_code, start};
 
 impl Env {
-    async fn control(
+    pub(crate) async fn control(
         &self,
         method: Method,
         path: &str,

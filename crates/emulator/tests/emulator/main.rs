@@ -3,6 +3,7 @@
 
 mod assertion;
 mod batch;
+mod batch_parallel;
 mod calendar_view;
 mod calendars;
 mod common;

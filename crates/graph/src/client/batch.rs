@@ -1,12 +1,22 @@
 //! `$batch`: up to 20 Graph requests in one HTTP request.
 //!
-//! Inner requests answered 429/503 are sent again (in a later batch) after the longest
-//! `Retry-After` among them; other inner answers are final. Results come back in the order
-//! of the requests.
+//! Graph runs up to four inner requests of a batch at once, each holding one of its mailbox's
+//! four concurrency slots; a `dependsOn` chain runs one request at a time. Requests for one
+//! mailbox ([`GraphClient::batch`]) therefore go out as up to four *lanes*, each a chain
+//! that holds exactly one of the mailbox's slots (the client's own per-mailbox semaphore and
+//! Graph's agree), so four inner requests run at every moment and none is refused for
+//! concurrency. Lanes take their next chunk from one queue, smaller chunks as the queue runs
+//! out, so they finish together. An inner 429/503 is sent again by its lane after its own
+//! (possibly fractional) `Retry-After`; a request answered 424 because an earlier one in its
+//! chain failed was not run and is sent again at once. Results come back in the order of the
+//! requests.
 //!
-//! Invariant: every request gets exactly one result; no batch holds more than
-//! [`MAX_BATCH`] requests.
+//! Invariants: every request gets exactly one result; a request is sent again only when
+//! Graph did not run it (429, 503 or 424 in a chain), so nothing is written twice; no batch
+//! holds more than [`MAX_BATCH`] requests; a lane holds one slot of its mailbox.
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -14,7 +24,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::retry::retry_after_json;
-use super::{GraphClient, GraphError, GraphRequest, GraphResponse};
+use super::{GraphClient, GraphError, GraphRequest, GraphResponse, MAX_CONCURRENT_PER_MAILBOX};
 
 /// Graph's limit of requests per `$batch`.
 pub const MAX_BATCH: usize = 20;
@@ -22,40 +32,177 @@ pub const MAX_BATCH: usize = 20;
 /// The concurrency-slot key of batches that span mailboxes.
 const ACROSS_MAILBOXES: &str = "(several mailboxes)";
 
-/// Whether a batch waits for budgets and retries throttled requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Patience {
-    /// Pace under every mailbox's budget and retry throttled inner requests (writes, reads
-    /// of one mailbox).
-    Wait,
-    /// Already paced by the caller; a throttled inner request is final (probes).
-    None,
+type Answer = Result<GraphResponse, GraphError>;
+
+/// What the lanes of one [`GraphClient::batch`] call share.
+struct Work {
+    /// Indexes not sent yet, in order.
+    queue: VecDeque<usize>,
+    /// One slot per request.
+    results: Vec<Option<Answer>>,
+    /// Throttled answers so far, per request.
+    attempts: Vec<u32>,
+}
+
+impl Work {
+    /// The next chunk for a lane: up to [`MAX_BATCH`], and smaller as the queue runs out, so
+    /// the lanes end together.
+    fn take(&mut self, lanes: usize) -> Vec<usize> {
+        let size = self.queue.len().div_ceil(lanes).clamp(1, MAX_BATCH);
+        let size = size.min(self.queue.len());
+        self.queue.drain(..size).collect()
+    }
 }
 
 impl GraphClient {
-    /// Sends `requests` for `mailbox` in `$batch`es of up to 20; one result per request, in
-    /// order. Inner throttling is retried; everything else is the inner answer.
-    pub async fn batch(
+    /// Sends `requests` for `mailbox` in `$batch`es of up to 20, four lanes at a time; one
+    /// result per request, in order. Inner throttling is retried; everything else is the inner
+    /// answer.
+    pub async fn batch(&self, mailbox: &str, requests: &[GraphRequest]) -> Vec<Answer> {
+        let items: Vec<(&str, &GraphRequest)> = requests.iter().map(|r| (mailbox, r)).collect();
+        let lanes = requests.len().clamp(1, MAX_CONCURRENT_PER_MAILBOX);
+        let work = Mutex::new(Work {
+            queue: (0..requests.len()).collect(),
+            results: requests.iter().map(|_| None).collect(),
+            attempts: vec![0; requests.len()],
+        });
+        let lane = || self.lane(mailbox, &items, &work, lanes);
+        match lanes {
+            1 => lane().await,
+            2 => drop(tokio::join!(lane(), lane())),
+            3 => drop(tokio::join!(lane(), lane(), lane())),
+            _ => drop(tokio::join!(lane(), lane(), lane(), lane())),
+        }
+        let work = work.into_inner().unwrap_or_else(|e| e.into_inner());
+        work.results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(GraphError::Protocol {
+                        mailbox: mailbox.to_owned(),
+                        operation: "$batch".to_owned(),
+                        reason: "no answer for a request".to_owned(),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// One lane: chains of requests taken from `work` until it is empty.
+    async fn lane(
         &self,
         mailbox: &str,
-        requests: &[GraphRequest],
-    ) -> Vec<Result<GraphResponse, GraphError>> {
-        let items: Vec<(&str, &GraphRequest)> = requests.iter().map(|r| (mailbox, r)).collect();
-        self.batch_items(mailbox, &items, Patience::Wait).await
+        items: &[(&str, &GraphRequest)],
+        work: &Mutex<Work>,
+        lanes: usize,
+    ) {
+        let lock = || work.lock().unwrap_or_else(|e| e.into_inner());
+        let mut again: Vec<usize> = Vec::new();
+        loop {
+            let chunk = if again.is_empty() {
+                lock().take(lanes)
+            } else {
+                std::mem::take(&mut again)
+            };
+            if chunk.is_empty() {
+                return;
+            }
+            self.pace(mailbox, chunk.len() as u32).await;
+            let answers = match self.send_batch(mailbox, items, &chunk, true).await {
+                Ok(answers) => answers,
+                Err(error) => {
+                    let mut work = lock();
+                    for &i in &chunk {
+                        work.results[i] = Some(Err(error.clone()));
+                    }
+                    continue;
+                }
+            };
+            let wait = self.settle(mailbox, items, &chunk, answers, &mut lock(), &mut again);
+            again.sort_unstable();
+            if !wait.is_zero() {
+                tokio::time::sleep(wait.min(self.retry.max_delay)).await;
+            }
+        }
+    }
+
+    /// Books a lane's answers: final ones into `work`, the ones Graph did not run into `again`;
+    /// how long to wait before sending those (the longest `Retry-After`).
+    fn settle(
+        &self,
+        mailbox: &str,
+        items: &[(&str, &GraphRequest)],
+        chunk: &[usize],
+        answers: Vec<(usize, StatusCode, Value, Value)>,
+        work: &mut Work,
+        again: &mut Vec<usize>,
+    ) -> Duration {
+        let mut wait = Duration::ZERO;
+        for (i, status, headers, body) in answers {
+            let (_, request) = items[i];
+            let throttled = status == StatusCode::TOO_MANY_REQUESTS
+                || status == StatusCode::SERVICE_UNAVAILABLE;
+            if throttled {
+                self.throttled.fetch_add(1, Ordering::Relaxed);
+                work.attempts[i] += 1;
+                if work.attempts[i] < self.retry.max_attempts {
+                    let attempt = work.attempts[i];
+                    wait = wait.max(
+                        retry_after_json(&headers).unwrap_or_else(|| self.retry.backoff(attempt)),
+                    );
+                    again.push(i);
+                    continue;
+                }
+            } else if status == StatusCode::FAILED_DEPENDENCY {
+                // Not run: an earlier request of the chain failed or was throttled.
+                again.push(i);
+                continue;
+            }
+            work.results[i] = Some(self.inner_result(mailbox, request, status, body, work, i));
+        }
+        for &i in chunk {
+            if work.results[i].is_none() && !again.contains(&i) {
+                work.results[i] = Some(Err(GraphError::Protocol {
+                    mailbox: mailbox.to_owned(),
+                    operation: "$batch".to_owned(),
+                    reason: "no answer for a request".to_owned(),
+                }));
+            }
+        }
+        wait
+    }
+
+    /// The result of a final inner answer.
+    fn inner_result(
+        &self,
+        mailbox: &str,
+        request: &GraphRequest,
+        status: StatusCode,
+        body: Value,
+        work: &Work,
+        index: usize,
+    ) -> Answer {
+        if status.is_success() {
+            Ok(GraphResponse { status, body })
+        } else if status == StatusCode::TOO_MANY_REQUESTS {
+            Err(GraphError::Throttled {
+                mailbox: mailbox.to_owned(),
+                operation: request.operation.to_owned(),
+                attempts: work.attempts[index],
+            })
+        } else {
+            Err(self.refusal(mailbox, request, status, &body))
+        }
     }
 
     /// Sends requests for several mailboxes in `$batch`es of up to 20: cheap small reads
     /// such as probes of many mailboxes' delta links. One result per request, in order.
     /// Nothing waits for one mailbox: a request whose mailbox is out of budget, or that Graph
     /// throttles, is answered [`GraphError::Throttled`] at once and the others go on.
-    pub async fn batch_across(
-        &self,
-        requests: &[(&str, GraphRequest)],
-    ) -> Vec<Result<GraphResponse, GraphError>> {
-        let mut results: Vec<Option<Result<GraphResponse, GraphError>>> =
-            requests.iter().map(|_| None).collect();
-        let mut sent = Vec::new();
+    pub async fn batch_across(&self, requests: &[(&str, GraphRequest)]) -> Vec<Answer> {
+        let mut results: Vec<Option<Answer>> = requests.iter().map(|_| None).collect();
         let mut items: Vec<(&str, &GraphRequest)> = Vec::new();
+        let mut sent = Vec::new();
         for (index, (mailbox, request)) in requests.iter().enumerate() {
             if self.try_pace(mailbox, 1) {
                 sent.push(index);
@@ -68,72 +215,36 @@ impl GraphClient {
                 }));
             }
         }
-        let answers = self
-            .batch_items(ACROSS_MAILBOXES, &items, Patience::None)
-            .await;
-        for (index, answer) in sent.into_iter().zip(answers) {
-            results[index] = Some(answer);
-        }
-        results.into_iter().flatten().collect()
-    }
-
-    /// The `$batch`es of `requests` (mailbox, request), sent in `slot`'s concurrency slots.
-    async fn batch_items(
-        &self,
-        slot: &str,
-        requests: &[(&str, &GraphRequest)],
-        patience: Patience,
-    ) -> Vec<Result<GraphResponse, GraphError>> {
-        let mut results: Vec<Option<Result<GraphResponse, GraphError>>> =
-            requests.iter().map(|_| None).collect();
-        for (chunk_index, chunk) in requests.chunks(MAX_BATCH).enumerate() {
-            let offset = chunk_index * MAX_BATCH;
-            let mut pending: Vec<usize> = (0..chunk.len()).collect();
-            let mut attempt = 0;
-            while !pending.is_empty() {
-                attempt += 1;
-                let answers = self.send_batch(slot, chunk, &pending, patience).await;
-                let answers = match answers {
-                    Ok(answers) => answers,
-                    Err(error) => {
-                        for &i in &pending {
-                            results[offset + i] = Some(Err(error.clone()));
+        let all: Vec<usize> = (0..items.len()).collect();
+        for chunk in all.chunks(MAX_BATCH) {
+            let answers = self
+                .send_batch(ACROSS_MAILBOXES, &items, chunk, false)
+                .await;
+            match answers {
+                Ok(answers) => {
+                    for (i, status, _, body) in answers {
+                        let (mailbox, request) = items[i];
+                        if status == StatusCode::TOO_MANY_REQUESTS {
+                            self.throttled.fetch_add(1, Ordering::Relaxed);
                         }
-                        break;
+                        let answer = if status.is_success() {
+                            Ok(GraphResponse { status, body })
+                        } else if status == StatusCode::TOO_MANY_REQUESTS {
+                            Err(GraphError::Throttled {
+                                mailbox: mailbox.to_owned(),
+                                operation: request.operation.to_owned(),
+                                attempts: 1,
+                            })
+                        } else {
+                            Err(self.refusal(mailbox, request, status, &body))
+                        };
+                        results[sent[i]] = Some(answer);
                     }
-                };
-                let mut throttled = Vec::new();
-                let mut wait = Duration::ZERO;
-                for (i, status, headers, body) in answers {
-                    let (mailbox, request) = chunk[i];
-                    if (status == StatusCode::TOO_MANY_REQUESTS
-                        || status == StatusCode::SERVICE_UNAVAILABLE)
-                        && patience == Patience::Wait
-                        && attempt < self.retry.max_attempts
-                    {
-                        self.throttled.fetch_add(1, Ordering::Relaxed);
-                        wait = wait.max(
-                            retry_after_json(&headers)
-                                .unwrap_or_else(|| self.retry.backoff(attempt)),
-                        );
-                        throttled.push(i);
-                        continue;
-                    }
-                    results[offset + i] = Some(if status.is_success() {
-                        Ok(GraphResponse { status, body })
-                    } else if status == StatusCode::TOO_MANY_REQUESTS {
-                        Err(GraphError::Throttled {
-                            mailbox: mailbox.to_owned(),
-                            operation: request.operation.to_owned(),
-                            attempts: attempt,
-                        })
-                    } else {
-                        Err(self.refusal(mailbox, request, status, &body))
-                    });
                 }
-                pending = throttled;
-                if !pending.is_empty() {
-                    tokio::time::sleep(wait.min(self.retry.max_delay)).await;
+                Err(error) => {
+                    for &i in chunk {
+                        results[sent[i]] = Some(Err(error.clone()));
+                    }
                 }
             }
         }
@@ -152,33 +263,29 @@ impl GraphClient {
             .collect()
     }
 
-    /// One `$batch` of `chunk[i]` for `i` in `pending`, in `slot`'s concurrency slots:
-    /// `(i, status, headers, body)` per answer.
+    /// One `$batch` of `items[i]` for `i` in `chunk`, in `slot`'s concurrency slots, each
+    /// request depending on the one before when `chained`: `(i, status, headers, body)` per
+    /// answer.
     async fn send_batch(
         &self,
         slot: &str,
-        chunk: &[(&str, &GraphRequest)],
-        pending: &[usize],
-        patience: Patience,
+        items: &[(&str, &GraphRequest)],
+        chunk: &[usize],
+        chained: bool,
     ) -> Result<Vec<(usize, StatusCode, Value, Value)>, GraphError> {
-        let inner: Vec<Value> = pending
+        let inner: Vec<Value> = chunk
             .iter()
-            .map(|&i| inner_request(i, chunk[i].1, self.base_url()))
+            .enumerate()
+            .map(|(position, &i)| {
+                let mut request = inner_request(i, items[i].1, self.base_url());
+                if chained && position > 0 {
+                    request["dependsOn"] = json!([chunk[position - 1].to_string()]);
+                }
+                request
+            })
             .collect();
         self.batched_requests
             .fetch_add(inner.len() as u64, Ordering::Relaxed);
-        let mut per_mailbox: Vec<(&str, u32)> = Vec::new();
-        for &i in pending {
-            match per_mailbox.iter_mut().find(|(m, _)| *m == chunk[i].0) {
-                Some((_, count)) => *count += 1,
-                None => per_mailbox.push((chunk[i].0, 1)),
-            }
-        }
-        if patience == Patience::Wait {
-            for (mailbox, count) in per_mailbox {
-                self.pace(mailbox, count).await;
-            }
-        }
         let mailbox = slot;
         let request =
             GraphRequest::new(Method::POST, "/$batch", "$batch").json(json!({ "requests": inner }));
@@ -199,7 +306,7 @@ impl GraphClient {
             let index = answer["id"]
                 .as_str()
                 .and_then(|id| id.parse::<usize>().ok())
-                .filter(|i| pending.contains(i))
+                .filter(|i| chunk.contains(i))
                 .ok_or_else(|| protocol("an answer with an unknown `id`"))?;
             let status = answer["status"]
                 .as_u64()
@@ -207,7 +314,7 @@ impl GraphClient {
                 .ok_or_else(|| protocol("an answer without `status`"))?;
             if log_items {
                 let body = &answer["body"];
-                let (inner_mailbox, inner) = chunk[index];
+                let (inner_mailbox, inner) = items[index];
                 let url = self.absolute(&inner.url);
                 super::transfer::batch_item(
                     inner_mailbox,
@@ -229,7 +336,7 @@ impl GraphClient {
     }
 }
 
-/// The JSON of one inner request; its `id` is its index in the chunk.
+/// The JSON of one inner request; its `id` is its index in the call's requests.
 fn inner_request(index: usize, request: &GraphRequest, base_url: &str) -> Value {
     let url = request
         .url

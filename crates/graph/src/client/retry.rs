@@ -82,10 +82,17 @@ impl RetryPolicy {
     }
 }
 
-/// `Retry-After` in seconds (Graph sends whole seconds).
+/// `Retry-After` in seconds: whole for direct requests, fractional (`0.249`) inside a `$batch`
+/// (microsoftgraph/microsoft-graph-docs#3877), so both are read.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    seconds(value)
+}
+
+/// A non-negative, finite number of seconds (whole or fractional), capped at a day.
+fn seconds(value: &str) -> Option<Duration> {
+    let seconds = value.trim().parse::<f64>().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)))
 }
 
 /// `Retry-After` from a `$batch` inner response's headers object.
@@ -95,11 +102,10 @@ pub(crate) fn retry_after_json(headers: &serde_json::Value) -> Option<Duration> 
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
         .and_then(|(_, value)| match value {
-            serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
-            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => seconds(s),
+            serde_json::Value::Number(n) => n.as_f64().and_then(|n| seconds(&n.to_string())),
             _ => None,
         })
-        .map(Duration::from_secs)
 }
 
 #[cfg(test)]
@@ -156,5 +162,17 @@ mod tests {
         let headers = serde_json::json!({"Retry-After": "3"});
         assert_eq!(retry_after_json(&headers), Some(Duration::from_secs(3)));
         assert_eq!(retry_after_json(&serde_json::json!({})), None);
+        let fractional = serde_json::json!({"retry-after": "0.249"});
+        assert_eq!(
+            retry_after_json(&fractional),
+            Some(Duration::from_millis(249))
+        );
+        let number = serde_json::json!({"retry-after": 0.5});
+        assert_eq!(retry_after_json(&number), Some(Duration::from_millis(500)));
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("1.5"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("-1"));
+        assert_eq!(retry_after(&headers), None);
     }
 }

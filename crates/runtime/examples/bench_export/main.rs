@@ -6,22 +6,23 @@
 //! Run: `cargo build --release -p exsync && cargo run --release -p exsync-runtime --example
 //! bench_export -- [--mailboxes 20] [--items 5000] [--recurring 0.2] [--concurrency 8]`.
 //! Reports items/s, HTTP requests per item, 429s, peak RSS of this process during the pass
-//! (the emulator's memory is not in it), and the raw writer's time.
+//! (the emulator's memory is not in it), and the raw writers' times (`raw.rs`: exsync's client
+//! lanes, one and four plain batches in flight per mailbox) side by side. With
+//! `--latency-profile MEDIAN_MS,P99_MS [--seed N]` every inner request waits a log-normal
+//! latency and the floor (N x median / 4 and N x mean / 4 per mailbox) is printed;
+//! `--incremental no` skips the passes after the export.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc, Weekday};
 use exsync_business::{BusinessDb, NewUser, Origin};
 use exsync_graph::auth::{Credential, TokenProvider};
-use exsync_graph::client::{GraphClient, GraphRequest, GraphTokens};
-use exsync_graph::delta::{escape_path, escape_query, user_path};
-use exsync_graph::wire::event::{GraphEvent, new_event};
-use exsync_graph::wire::series::{OccurrenceWrite, occurrence_writes};
+use exsync_graph::client::{GraphClient, GraphTokens};
 use exsync_model::{
     Appointment, BusinessId, OccurrenceOverride, Pattern, Range, Recurrence, Series, TimeZoneName,
     WeekdaySet, When, ZonedDateTime,
@@ -30,14 +31,22 @@ use exsync_runtime::graph::GraphConnector;
 use exsync_runtime::{OnceOptions, rules_from_config, sync_once};
 use exsync_store::StateStore;
 use futures_util::stream::{self, StreamExt};
-use reqwest::Method;
 use serde_json::{Value, json};
+
+mod raw;
+use raw::{Sender, raw_writer};
 
 struct Args {
     mailboxes: usize,
     items: usize,
     recurring: f64,
     concurrency: usize,
+    /// The emulator's latency profile (median and p99 in ms), if any.
+    profile: Option<(u64, u64)>,
+    /// Seed of the latency profile.
+    seed: u64,
+    /// Run the incremental passes after the export.
+    incremental: bool,
     /// Child mode: fill this business database, then exit.
     load_into: Option<String>,
 }
@@ -48,6 +57,9 @@ fn args() -> Args {
         items: 5000,
         recurring: 0.2,
         concurrency: 4,
+        profile: None,
+        seed: 1,
+        incremental: true,
         load_into: None,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +70,14 @@ fn args() -> Args {
             "--items" => args.items = value.parse().expect("--items N"),
             "--recurring" => args.recurring = value.parse().expect("--recurring SHARE"),
             "--concurrency" => args.concurrency = value.parse().expect("--concurrency N"),
+            "--latency-profile" => {
+                let (median, p99) = value
+                    .split_once(',')
+                    .expect("--latency-profile MEDIAN_MS,P99_MS");
+                args.profile = Some((median.parse().expect("ms"), p99.parse().expect("ms")));
+            }
+            "--seed" => args.seed = value.parse().expect("--seed N"),
+            "--incremental" => args.incremental = value == "yes",
             "--load-into" => args.load_into = Some(value.to_owned()),
             other => panic!("unknown argument {other}"),
         }
@@ -107,6 +127,28 @@ fn start_emulator(seed: &std::path::Path) -> EmulatorProcess {
         child,
         line: serde_json::from_str(&line).expect("JSON"),
     }
+}
+
+/// Sets the emulator's latency profile over its control API.
+async fn set_profile(emulator: &EmulatorProcess, args: &Args) {
+    let Some((median, p99)) = args.profile else {
+        return;
+    };
+    let graph = emulator.line["graph_url"].as_str().expect("graph_url");
+    let base = graph.trim_end_matches("/v1.0");
+    let answer = reqwest::Client::new()
+        .put(format!("{base}/_emulator/latency-profile"))
+        .json(&json!({"median_ms": median, "p99_ms": p99, "seed": args.seed}))
+        .send()
+        .await
+        .expect("control API");
+    assert!(answer.status().is_success(), "latency profile refused");
+}
+
+/// The mean of a log-normal with this median and p99.
+fn mean_of(median: f64, p99: f64) -> f64 {
+    let sigma = (p99 / median).ln() / 2.326_347_874;
+    median * (sigma * sigma / 2.0).exp()
 }
 
 fn seed_file(dir: &std::path::Path, mailboxes: usize) -> PathBuf {
@@ -261,6 +303,7 @@ async fn main() {
 
     // exsync: the initial export.
     let emulator = start_emulator(&seed);
+    set_profile(&emulator, &args).await;
     let client = client_for(&emulator.line);
     let connector = GraphConnector::new(
         client.clone(),
@@ -314,6 +357,128 @@ async fn main() {
         peak
     );
 
+    if args.incremental {
+        incremental_passes(
+            &business, &state, &connector, &client, &mailboxes, &args, total,
+        )
+        .await;
+    }
+    drop(emulator);
+    let exsync_inner_per_mailbox = counts.batched_requests as f64 / args.mailboxes as f64;
+    let exsync_throttled = counts.throttled;
+
+    // The raw $batch writers: the same creates and occurrence writes, same mailbox concurrency.
+    let mut rows = Vec::new();
+    for (name, in_flight) in [
+        ("raw writer, exsync's client lanes", 0),
+        ("raw writer, 1 plain batch in flight per mailbox", 1),
+        ("raw writer, 4 plain batches in flight per mailbox", 4),
+    ] {
+        let emulator = start_emulator(&seed);
+        set_profile(&emulator, &args).await;
+        let client = client_for(&emulator.line);
+        let zone = TimeZoneName::new("Europe/Berlin").expect("zone");
+        let throttled = std::sync::atomic::AtomicU64::new(0);
+        let sender = match in_flight {
+            0 => Sender::Lanes,
+            n => Sender::Plain {
+                in_flight: n,
+                throttled: &throttled,
+            },
+        };
+        let started = Instant::now();
+        let written: Vec<usize> = stream::iter(mailboxes.iter())
+            .map(|(login, mailbox)| {
+                raw_writer(
+                    &client,
+                    sender,
+                    login,
+                    mailbox,
+                    args.items,
+                    args.recurring,
+                    &zone,
+                )
+            })
+            .buffer_unordered(args.concurrency)
+            .collect()
+            .await;
+        let raw = started.elapsed();
+        let raw_counts = client.counts();
+        let inner_429 = throttled.load(std::sync::atomic::Ordering::Relaxed) + raw_counts.throttled;
+        println!(
+            "{name}: {} appointments in {:.1} s = {:.0} items/s; {} HTTP requests ({:.4} per item); {inner_429} answers 429",
+            written.iter().sum::<usize>(),
+            raw.as_secs_f64(),
+            total as f64 / raw.as_secs_f64(),
+            raw_counts.http_requests,
+            raw_counts.http_requests as f64 / total as f64
+        );
+        rows.push((name, raw, inner_429));
+        drop(emulator);
+    }
+    println!("| writer | time | items/s | 429 answers | exsync / writer |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| exsync initial export | {:.1} s | {:.0} | {exsync_throttled} | 1.00 |",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64()
+    );
+    for (name, time, throttled) in &rows {
+        println!(
+            "| {name} | {:.1} s | {:.0} | {throttled} | {:.2} |",
+            time.as_secs_f64(),
+            total as f64 / time.as_secs_f64(),
+            elapsed.as_secs_f64() / time.as_secs_f64()
+        );
+    }
+    if let Some((median, p99)) = args.profile {
+        let (median, p99) = (median as f64 / 1000.0, p99 as f64 / 1000.0);
+        let mean = mean_of(median, p99);
+        // The workload's own inner requests per mailbox: creates, instance reads, occurrence
+        // writes (two per series).
+        let series = (0..args.items)
+            .filter(|n| appointment(*n, args.recurring).series.is_some())
+            .count();
+        let needed = (args.items + 3 * series) as f64;
+        let floor_median = needed * median / 4.0;
+        let floor_mean = needed * mean / 4.0;
+        let floor_exsync = exsync_inner_per_mailbox * mean / 4.0;
+        println!(
+            "floor per mailbox (mailboxes run side by side): {needed:.0} inner requests x median {:.0} ms / 4 = {floor_median:.1} s; x mean {:.1} ms / 4 = {floor_mean:.1} s (exsync's own {exsync_inner_per_mailbox:.0} inner requests: {floor_exsync:.1} s); budget pacing: {}",
+            median * 1000.0,
+            mean * 1000.0,
+            if needed > 10_000.0 {
+                "needed"
+            } else {
+                "none (under 10,000 per mailbox)"
+            }
+        );
+        println!(
+            "exsync / floor: {:.2} (median floor), {:.2} (mean floor), {:.2} (mean floor of exsync's own requests)",
+            elapsed.as_secs_f64() / floor_median,
+            elapsed.as_secs_f64() / floor_mean,
+            elapsed.as_secs_f64() / floor_exsync
+        );
+    }
+}
+
+/// The second (incremental) pass reading the export back, then 100 business changes and an
+/// incremental pass.
+async fn incremental_passes(
+    business: &BusinessDb,
+    state: &StateStore,
+    connector: &GraphConnector,
+    client: &GraphClient,
+    mailboxes: &[(String, String)],
+    args: &Args,
+    total: usize,
+) {
+    let config = exsync_config::Config::default();
+    let rules = rules_from_config(&config).expect("rules");
+    let options = OnceOptions {
+        concurrent_mailboxes: args.concurrency,
+        ..OnceOptions::default()
+    };
     // Incremental: 100 changes among the linked items.
     // The pass after the export reads the export back through the delta feed. It is an
     // incremental pass: a full one (every series re-read) would now run into the mailboxes'
@@ -322,8 +487,8 @@ async fn main() {
     let second_before = client.counts();
     let settle = Instant::now();
     let settled = sync_once(
-        &business,
-        &state,
+        business,
+        state,
         &rules,
         &config.sync,
         &incremental_connector,
@@ -356,8 +521,8 @@ async fn main() {
     let before = client.counts();
     let incremental = Instant::now();
     let outcome = sync_once(
-        &business,
-        &state,
+        business,
+        state,
         &rules,
         &config.sync,
         &incremental_connector,
@@ -388,36 +553,6 @@ async fn main() {
         after.http_requests - before.http_requests,
         after.batched_requests - before.batched_requests
     );
-    drop(emulator);
-
-    // The minimal raw $batch writer: the same creates and occurrence writes, same concurrency.
-    let emulator = start_emulator(&seed);
-    let client = client_for(&emulator.line);
-    let zone = TimeZoneName::new("Europe/Berlin").expect("zone");
-    let started = Instant::now();
-    let written: Vec<usize> = stream::iter(mailboxes.iter())
-        .map(|(login, mailbox)| {
-            raw_writer(&client, login, mailbox, args.items, args.recurring, &zone)
-        })
-        .buffer_unordered(args.concurrency)
-        .collect()
-        .await;
-    let raw = started.elapsed();
-    let raw_counts = client.counts();
-    println!(
-        "raw $batch writer: {} appointments in {:.1} s = {:.0} items/s; {} HTTP requests ({:.4} per item)",
-        written.iter().sum::<usize>(),
-        raw.as_secs_f64(),
-        total as f64 / raw.as_secs_f64(),
-        raw_counts.http_requests,
-        raw_counts.http_requests as f64 / total as f64
-    );
-    println!(
-        "ratio exsync / raw writer: {:.2}",
-        elapsed.as_secs_f64() / raw.as_secs_f64()
-    );
-    drop(emulator);
-    let _ = Duration::ZERO;
 }
 
 /// Child mode: the users and their appointments.
@@ -449,91 +584,4 @@ async fn load(url: &str, args: &Args) {
         }
     }
     business.close().await;
-}
-
-/// POSTs every appointment of a mailbox in `$batch`es of 20, then reads the instances of the
-/// series with exceptions and writes the moved and cancelled occurrences, also batched.
-async fn raw_writer(
-    client: &GraphClient,
-    login: &str,
-    mailbox: &str,
-    items: usize,
-    recurring: f64,
-    zone: &TimeZoneName,
-) -> usize {
-    let user = user_path(mailbox);
-    let appointments: Vec<Appointment> = (0..items).map(|n| appointment(n, recurring)).collect();
-    let creates: Vec<GraphRequest> = appointments
-        .iter()
-        .enumerate()
-        .map(|(n, item)| {
-            let body = new_event(
-                item,
-                &format!("{login}-{n}"),
-                &uuid::Uuid::new_v4().to_string(),
-                zone,
-            )
-            .expect("body");
-            GraphRequest::new(Method::POST, format!("{user}/events"), "create").json(body)
-        })
-        .collect();
-    let answers = client.batch(mailbox, &creates).await;
-    let mut series = Vec::new();
-    for (item, answer) in appointments.iter().zip(answers) {
-        let body = answer.expect("created").body;
-        if item.series.is_some() {
-            series.push((body["id"].as_str().expect("id").to_owned(), item));
-        }
-    }
-    let reads: Vec<GraphRequest> = series
-        .iter()
-        .map(|(id, item)| {
-            let first = match &item.when {
-                When::Timed { start, .. } => start.local,
-                When::AllDay { .. } => unreachable!(),
-            };
-            let start = (first - chrono::Duration::days(1)).and_utc();
-            let end = (first + chrono::Duration::weeks(11)).and_utc();
-            GraphRequest::get(
-                format!(
-                    "{user}/events/{}/instances?startDateTime={}&endDateTime={}",
-                    escape_path(id),
-                    escape_query(&start.to_rfc3339()),
-                    escape_query(&end.to_rfc3339())
-                ),
-                "instances",
-            )
-        })
-        .collect();
-    let mut writes = Vec::new();
-    for ((_, item), answer) in series.iter().zip(client.batch(mailbox, &reads).await) {
-        let body = answer.expect("instances").body;
-        let instances: Vec<GraphEvent> = body["value"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|v| GraphEvent::parse(v).expect("instance"))
-            .collect();
-        for write in occurrence_writes(item, &instances, zone).expect("writes") {
-            writes.push(match write {
-                OccurrenceWrite::Patch {
-                    instance_id, body, ..
-                } => GraphRequest::new(
-                    Method::PATCH,
-                    format!("{user}/events/{}", escape_path(&instance_id)),
-                    "patch",
-                )
-                .json(body),
-                OccurrenceWrite::Delete { instance_id, .. } => GraphRequest::new(
-                    Method::DELETE,
-                    format!("{user}/events/{}", escape_path(&instance_id)),
-                    "delete",
-                ),
-            });
-        }
-    }
-    for answer in client.batch(mailbox, &writes).await {
-        answer.expect("occurrence written");
-    }
-    appointments.len()
 }
