@@ -14,7 +14,7 @@ mod recovery;
 mod rules;
 mod safety;
 mod series;
-mod series_start;
 mod series_signal;
+mod series_start;
 mod tasks_contacts;
 mod window;
