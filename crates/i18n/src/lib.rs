@@ -1,6 +1,7 @@
 //! exsync's message catalogue: every text an administrator reads (check results, reports,
 //! status, the demo, the admin endpoint) in English and German, from Project Fluent files in
-//! `locales/<lang>/*.ftl` embedded in the binary.
+//! `locales/<lang>/*.ftl` embedded in the binary (listed in `FILES`; a test proves the list
+//! complete, so a file cannot be forgotten).
 //!
 //! The language is chosen once per process ([`set_lang`], from `--lang` or the locale
 //! variables, see [`Lang::from_env`]) or per call ([`tr_in!`], e.g. from a browser's
@@ -21,7 +22,46 @@ mod lang;
 
 pub use lang::Lang;
 
-include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+/// Every catalogue file: (language, file name, text). A test checks that every file in
+/// `locales/` is listed here.
+const FILES: &[(&str, &str, &str)] = &[
+    ("en", "admin.ftl", include_str!("../locales/en/admin.ftl")),
+    ("en", "check.ftl", include_str!("../locales/en/check.ftl")),
+    ("en", "common.ftl", include_str!("../locales/en/common.ftl")),
+    ("en", "config.ftl", include_str!("../locales/en/config.ftl")),
+    (
+        "en",
+        "defects.ftl",
+        include_str!("../locales/en/defects.ftl"),
+    ),
+    ("en", "demo.ftl", include_str!("../locales/en/demo.ftl")),
+    (
+        "en",
+        "pairing.ftl",
+        include_str!("../locales/en/pairing.ftl"),
+    ),
+    ("en", "report.ftl", include_str!("../locales/en/report.ftl")),
+    ("en", "status.ftl", include_str!("../locales/en/status.ftl")),
+    ("en", "sync.ftl", include_str!("../locales/en/sync.ftl")),
+    ("de", "admin.ftl", include_str!("../locales/de/admin.ftl")),
+    ("de", "check.ftl", include_str!("../locales/de/check.ftl")),
+    ("de", "common.ftl", include_str!("../locales/de/common.ftl")),
+    ("de", "config.ftl", include_str!("../locales/de/config.ftl")),
+    (
+        "de",
+        "defects.ftl",
+        include_str!("../locales/de/defects.ftl"),
+    ),
+    ("de", "demo.ftl", include_str!("../locales/de/demo.ftl")),
+    (
+        "de",
+        "pairing.ftl",
+        include_str!("../locales/de/pairing.ftl"),
+    ),
+    ("de", "report.ftl", include_str!("../locales/de/report.ftl")),
+    ("de", "status.ftl", include_str!("../locales/de/status.ftl")),
+    ("de", "sync.ftl", include_str!("../locales/de/sync.ftl")),
+];
 
 /// A value for a message variable: text or a number (numbers select plural forms).
 #[derive(Debug, Clone, PartialEq)]

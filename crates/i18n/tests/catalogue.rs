@@ -95,3 +95,31 @@ fn every_message_exists_in_english_and_german_with_the_same_variables() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn every_file_in_locales_is_embedded() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let mut on_disk = Vec::new();
+    for lang in ["en", "de"] {
+        for entry in std::fs::read_dir(root.join(lang)).expect("locales readable") {
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            if name.ends_with(".ftl") {
+                on_disk.push((lang.to_owned(), name));
+            }
+        }
+    }
+    on_disk.sort();
+    let mut embedded: Vec<(String, String)> = exsync_i18n::files()
+        .iter()
+        .map(|(lang, name, _)| ((*lang).to_owned(), (*name).to_owned()))
+        .collect();
+    embedded.sort();
+    assert_eq!(
+        embedded, on_disk,
+        "list every locales/*.ftl file in FILES (src/lib.rs)"
+    );
+}
